@@ -1,0 +1,64 @@
+"""Every public page runs a fixed number of queries, however large the edition."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from esfomo.models import Edition
+from people.models import Role
+from program.models import Paper, Session
+from tests.factories import (
+    EditionFactory,
+    ImportantDateFactory,
+    PageFactory,
+    PaperFactory,
+    RoleFactory,
+    SessionFactory,
+    SponsorFactory,
+    TalkFactory,
+    TalkSpeakerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build_edition(size):
+    """An edition with `size` speakers, organizers, talks and papers."""
+    edition = EditionFactory(is_current=False)
+    PageFactory(edition=edition, slug="call", show_important_dates=True)
+    for kind in (Role.Kind.SPEAKER, Role.Kind.ORGANIZER):
+        for _ in range(size):
+            RoleFactory(edition=edition, kind=kind)
+    for index in range(3):
+        ImportantDateFactory(edition=edition, label=f"Date {index}", announce=True)
+    SponsorFactory(edition=edition)
+    start = datetime.datetime(edition.year, 7, 18, 15, 0, tzinfo=datetime.UTC)
+    for index in range(size):
+        session = SessionFactory(
+            edition=edition,
+            kind=Session.Kind.ORAL,
+            start=start + datetime.timedelta(minutes=10 * index),
+            end=start + datetime.timedelta(minutes=10 * index + 10),
+        )
+        paper = PaperFactory(edition=edition, decision=Paper.Decision.ORAL)
+        talk = TalkFactory(session=session, paper=paper, start=session.start if index % 2 else None)
+        TalkSpeakerFactory(talk=talk)
+        PaperFactory(edition=edition)
+    return edition
+
+
+def queries_for(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(("path", "budget"), [("/{year}/", 12), ("/{year}/call/", 7), ("/{year}/papers/", 8)])
+def test_page_query_count_does_not_grow_with_the_edition(client, path, budget):
+    small, large = build_edition(5), build_edition(200)
+    assert Edition.objects.filter(pk__in=[small.pk, large.pk]).count() == 2
+    assert queries_for(client, path.format(year=small.year)) == budget
+    assert queries_for(client, path.format(year=large.year)) == budget
