@@ -170,3 +170,25 @@ def test_new_and_changed_pages_pass_the_accessibility_audit_with_the_switch_show
     page.goto(demo_site.url + path)
     result = Axe().run(page)
     assert result.violations_count == 0, result.generate_report()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
+)
+@pytest.mark.parametrize("path", ["/papers/", "/people/", "/people/hagay-lupesko/", "/"])
+def test_papers_and_people_pages_render_cleanly(demo_site, visitor, screenshot_dir, path, viewport):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.program.test_import_openreview import RECORDED
+
+    call_command("import_openreview", "--file", str(RECORDED), "--edition", "2025", stdout=StringIO())
+    page = visitor("Europe/Berlin", viewport=viewport)
+    errors = collect_errors(page)
+    page.goto(demo_site.url + path)
+    page.wait_for_load_state("networkidle")
+    name = path.strip("/").replace("/", "-") or "home"
+    page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
+    assert errors == []
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
