@@ -1,5 +1,6 @@
 """The Atom feed of announcements: the whole site's, or one edition's."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -14,7 +15,6 @@ class AnnouncementsFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, year=None):
-        self.origin = f"{request.scheme}://{request.get_host()}"
         return edition_for(request, year) if year else None
 
     def title(self, edition):
@@ -46,8 +46,9 @@ class AnnouncementsFeed(Feed):
         return f"{announcement.edition.get_absolute_url()}#announcement-{announcement.pk}"
 
     def item_guid(self, announcement):
-        # Stable whatever the edition's address becomes (the current edition moves from / to /<year>/).
-        return f"{self.origin}/{announcement.edition.year}/#announcement-{announcement.pk}"
+        # Stable whatever the edition's address becomes (the current edition moves from / to /<year>/)
+        # and whichever host name the feed was read through.
+        return f"{settings.SITE_URL}/{announcement.edition.year}/#announcement-{announcement.pk}"
 
     def item_pubdate(self, announcement):
         return announcement.published_at

@@ -132,7 +132,7 @@ def test_a_long_title_is_wrapped_not_cut_off_the_card():
     assert image.size == (1200, 630)
 
 
-def test_the_atom_feed_lists_published_announcements(client):
+def test_the_atom_feed_lists_published_announcements(client, settings):
     demo = Edition.objects.get(year=2025)
     live = AnnouncementFactory(edition=demo, kind=Announcement.Kind.LIVE, title="Room change: West 118")
     AnnouncementFactory(edition=demo, title="Not yet", published_at=timezone.now() + datetime.timedelta(days=1))
@@ -144,7 +144,8 @@ def test_the_atom_feed_lists_published_announcements(client):
     atom = {"a": "http://www.w3.org/2005/Atom"}
     titles = feed.xpath("//a:entry/a:title/text()", namespaces=atom)
     assert titles == ["Room change: West 118", "ES-FoMo is back for ICML 2025"]
-    assert feed.xpath("//a:entry/a:id/text()", namespaces=atom)[0] == f"http://testserver/2025/#announcement-{live.pk}"
+    entry_id = feed.xpath("//a:entry/a:id/text()", namespaces=atom)[0]
+    assert entry_id == f"{settings.SITE_URL}/2025/#announcement-{live.pk}"
     edition_feed = lxml.etree.fromstring(client.get("/2024/feed/").content)
     assert edition_feed.xpath("//a:entry", namespaces=atom) == []
     assert client.get("/2031/feed/").status_code == 404
