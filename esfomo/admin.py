@@ -1,4 +1,4 @@
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -10,7 +10,7 @@ from people.admin import OrganizerInline, PanelInline, SpeakerInline, SponsorInl
 
 from . import readiness
 from .cloning import CloneError, clone_edition, same_day_in
-from .contentadmin import ContentAdmin, ContentInline, thumbnail
+from .contentadmin import ContentAdmin, SortableContentInline, thumbnail
 from .forms import CloneEditionForm
 from .locking import VersionTokenAdminMixin
 from .models import Announcement, Edition, ImportantDate, Page
@@ -21,12 +21,12 @@ def publication_status(obj):
     return "Published" if obj.is_published else "Draft (staff only)"
 
 
-class ImportantDateInline(SortableInlineAdminMixin, ContentInline):
+class ImportantDateInline(SortableContentInline):
     model = ImportantDate
     fields = ("label", "date", "time", "zone", "extended_date", "extension_reason", "announce")
 
 
-class PageInline(SortableInlineAdminMixin, ContentInline):
+class PageInline(SortableContentInline):
     model = Page
     fields = ("title", "slug", "nav_title", "in_menu", "is_published", "show_important_dates")
     show_change_link = True

@@ -1,6 +1,6 @@
 """What every content admin shares: history, optimistic locking, checked image uploads, guarded deletes."""
 
-from adminsortable2.admin import CustomInlineFormSet
+from adminsortable2.admin import CustomInlineFormSet, SortableStackedInline, SortableTabularInline
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.db import models, router
@@ -115,5 +115,17 @@ class PositionsFormSet(CustomInlineFormSet):
 
 
 class ContentInline(VersionTokenAdminMixin, admin.TabularInline):
+    formfield_overrides = IMAGE_UPLOADS
+    extra = 0
+
+
+class SortableContentInline(VersionTokenAdminMixin, SortableTabularInline):
+    """Rows ordered by dragging them (or with the first/last arrows); saved with the page."""
+
+    formfield_overrides = IMAGE_UPLOADS
+    extra = 0
+
+
+class SortableStackedContentInline(VersionTokenAdminMixin, SortableStackedInline):
     formfield_overrides = IMAGE_UPLOADS
     extra = 0

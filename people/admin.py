@@ -1,7 +1,6 @@
-from adminsortable2.admin import SortableInlineAdminMixin
 from django.contrib import admin
 
-from esfomo.contentadmin import ContentAdmin, ContentInline, PositionsFormSet, thumbnail
+from esfomo.contentadmin import ContentAdmin, ContentInline, PositionsFormSet, SortableContentInline, thumbnail
 from program.models import TalkSpeaker
 
 from .models import Person, Role, Sponsor
@@ -31,7 +30,7 @@ class RoleGroupFormSet(PositionsFormSet):
             seen.add(key)
 
 
-class RoleGroupInline(SortableInlineAdminMixin, ContentInline):
+class RoleGroupInline(SortableContentInline):
     """One role group of an edition, for its edit page: drag the rows to set the homepage's order."""
 
     model = Role
@@ -79,7 +78,7 @@ class PanelInline(RoleGroupInline):
     classes = ("collapse",)
 
 
-class SponsorInline(SortableInlineAdminMixin, ContentInline):
+class SponsorInline(SortableContentInline):
     model = Sponsor
     formset = PositionsFormSet
     fields = ("name", "tier", "url", "logo", "logo_dark", "logo_alt", "logo_preview")

@@ -1,9 +1,9 @@
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin, SortableTabularInline
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from esfomo.contentadmin import IMAGE_UPLOADS, ContentAdmin, ContentInline
+from esfomo.contentadmin import ContentAdmin, SortableStackedContentInline
 
 from .models import Paper, Session, Talk, TalkSpeaker
 
@@ -12,7 +12,7 @@ def speaker_names(talk):
     return ", ".join(credit.name for credit in talk.talk_speakers.all()) or "—"
 
 
-class TalkInline(SortableInlineAdminMixin, ContentInline):
+class TalkInline(SortableStackedContentInline):
     model = Talk
     fields = ("title", "start", "paper", "speakers")
     readonly_fields = ("speakers",)
@@ -34,7 +34,6 @@ class TalkSpeakerInline(SortableTabularInline):
     extra = 0
     fields = ("person", "credited_name", "affiliation")
     autocomplete_fields = ("person",)
-    formfield_overrides = IMAGE_UPLOADS
     verbose_name_plural = "speakers (drag to set the order they are named in)"
 
 
