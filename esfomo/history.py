@@ -84,25 +84,23 @@ def deleted_with(objs) -> list:
 
 
 def record_before_delete(objs, user=None):
-    """Record the objects (and what goes with them) in a revision of their own, before they are deleted.
+    """Record each object (and what goes with it) in a revision of its own, before they are deleted.
 
+    One revision per object, so recovering one item of a bulk delete brings back that item only.
     Run in a fresh context: inside the admin's changelist a revision is already open, and reversion
     only saves versions of objects that still exist when the outermost revision closes.
     """
-    objs = list(objs)
-    if not objs:
-        return
 
-    def snapshot():
+    def snapshot(obj):
         with reversion.create_revision():
             if user is not None and user.is_authenticated:
                 reversion.set_user(user)
-            names = ", ".join(str(obj) for obj in objs[:3]) + ("…" if len(objs) > 3 else "")
-            reversion.set_comment(f"Deleted {names}; recover it from the list of deleted items.")
-            for obj in deleted_with(objs):
-                reversion.add_to_revision(obj)
+            reversion.set_comment(f"Deleted “{obj}”; recover it from the list of deleted items.")
+            for kept in deleted_with([obj]):
+                reversion.add_to_revision(kept)
 
-    contextvars.Context().run(snapshot)
+    for obj in objs:
+        contextvars.Context().run(snapshot, obj)
 
 
 @receiver(pre_save, dispatch_uid="history-keep-live-counters")

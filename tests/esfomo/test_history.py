@@ -157,3 +157,21 @@ def test_organizers_see_the_history_link_and_the_recover_link(admin_client):
     assert reverse("admin:program_talk_history", args=[talk.pk]) in change
     changelist = admin_client.get(reverse("admin:program_talk_changelist")).content.decode()
     assert reverse("admin:program_talk_recoverlist") in changelist
+
+
+def test_pages_deleted_in_bulk_from_the_list_can_each_be_recovered(admin_client):
+    edition = Edition.objects.get(year=2025)
+    pages = [PageFactory(edition=edition, slug=f"bulk-{index}", body=f"Text {index}.") for index in range(2)]
+    response = admin_client.post(
+        reverse("admin:esfomo_page_changelist"),
+        {"action": "delete_selected", "_selected_action": [page.pk for page in pages], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Page.objects.filter(slug__startswith="bulk-").exists()
+
+    deleted = Version.objects.get_deleted(Page).filter(object_id__in=[str(page.pk) for page in pages])
+    assert deleted.count() == 2
+    version = deleted.get(object_id=str(pages[1].pk))
+    revert(admin_client, reverse("admin:esfomo_page_recover", args=[version.pk]), "page_form")
+    assert Page.objects.get(pk=pages[1].pk).body == "Text 1."
+    assert not Page.objects.filter(pk=pages[0].pk).exists()
