@@ -141,3 +141,17 @@ def test_a_conflicting_save_is_refused_and_the_text_is_kept(demo_site, organizer
     page.get_by_role("button", name="Save and continue editing").click()
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     assert Page.objects.get(pk=call.pk).body == mine
+
+
+def test_the_readiness_page_leads_to_what_to_fix(demo_site, organizer, page, screenshot_dir):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, demo_site, organizer)
+    edition = Edition.objects.get(year=2025)
+    page.goto(demo_site.url + f"/admin/esfomo/edition/{edition.pk}/change/")
+    page.get_by_role("link", name="Readiness").click()
+    headings = page.locator("section.readiness-section h2").all_inner_texts()
+    assert [heading.split(" (")[0] for heading in headings][:4] == ["People", "Sessions", "Important dates", "Sponsors"]
+    page.screenshot(path=screenshot_dir / "admin-readiness.png", full_page=True)
+
+    page.get_by_role("link", name="“Spotlight Lightning Talks” at 11:15 has no talk or speaker yet.").click()
+    assert page.locator("#id_title").input_value() == "Spotlight Lightning Talks"
