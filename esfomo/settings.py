@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # The organizers' admin: history with revert and recovery, drag-and-drop ordering.
+    "reversion",
+    "adminsortable2",
     "esfomo",
     "people",
     "program",
