@@ -154,4 +154,4 @@ def test_the_page_runs_a_fixed_number_of_queries(admin_client):
         with CaptureQueriesContext(connection) as captured:
             assert admin_client.get(url).status_code == 200
         counts.append(len(captured))
-    assert counts == [10, 10]
+    assert counts == [13, 13]

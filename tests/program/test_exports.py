@@ -3,6 +3,7 @@
 import datetime
 import json
 import uuid
+from pathlib import Path
 
 import icalendar
 import jsonschema
@@ -11,9 +12,9 @@ import pytest
 import xmlschema
 from django.contrib.auth import get_user_model
 
+import program
 from esfomo.models import Edition, ImportantDate
 from program.models import Session
-from tests.conftest import DATA
 from tests.factories import (
     EditionFactory,
     ImportantDateFactory,
@@ -26,7 +27,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = DATA / "schemas"
+SCHEMAS = Path(program.__file__).with_name("schemas")
 C3VOC = json.loads((SCHEMAS / "c3voc-schedule.schema.json").read_text())
 FRAB = xmlschema.XMLSchema(str(SCHEMAS / "frab-schedule.xml.xsd"))
 UTC = datetime.UTC
