@@ -18,7 +18,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -108,8 +108,9 @@ class Writer:
     def validate(self, instance, kind, label, where, exclude=()):
         """Field and constraint checks, as a form would run them, reported at the source line.
 
-        Model.clean() is left out: for roles and sponsors it checks positions one row at a time,
-        which a reordering import passes only once all rows are written (the constraint is deferred).
+        Positions of roles and sponsors are left out (by the callers, and Model.clean() here): a
+        reordering import passes their unique constraint only once all rows are written, which is
+        why the database defers it; `write` checks it then.
         """
         try:
             instance.clean_fields(exclude=list(exclude))
@@ -138,6 +139,12 @@ class Writer:
         self.write_dates(edition)
         self.write_pages(edition)
         self.write_announcement(edition)
+        if connection.features.supports_deferrable_unique_constraints:
+            # Check the deferred constraints (positions, foreign keys) now, inside the import, not
+            # at commit; then defer them again, as they were, for the rest of the transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         return edition
 
     def write_edition(self) -> Edition:
@@ -260,7 +267,7 @@ class Writer:
                 role = Role.objects.filter(edition=edition, person=person, kind=kind).first()
                 role = role or Role(edition=edition, person=person, kind=kind)
                 values = {"affiliation": role_draft.affiliation[:200], "position": position}
-                self.save("role", f"{draft.name}, {kind}", role, values, role_draft.where)
+                self.save("role", f"{draft.name}, {kind}", role, values, role_draft.where, exclude=("position",))
                 kept.append(role.pk)
         self.remove(
             "role",
@@ -281,7 +288,7 @@ class Writer:
                     Notice(f"the sponsor {draft.name} has no logo yet; add one in the admin.", draft.where)
                 )
             # In a dry run the logo is checked but not assigned: do not ask the field for it.
-            exclude = () if sponsor.logo else ("logo",)
+            exclude = ("position",) if sponsor.logo else ("position", "logo")
             self.save("sponsor", draft.name, sponsor, values, draft.where, ("logo",) if new_logo else (), exclude)
             if new_logo and not self.options.dry_run:
                 self.photos.saved(sponsor, "logo")
