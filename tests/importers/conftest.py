@@ -1,5 +1,6 @@
 """Helpers for the importer tests: running the command, copying fixture sites, snapshots of an edition."""
 
+import io
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image
 
 from esfomo.models import Announcement, Edition, ImportantDate, Page
 from people.models import Person, Role, Sponsor
@@ -104,3 +106,61 @@ def snapshot(edition: Edition) -> dict:
         "sponsors": [(s.name, s.url, s.tier) for s in edition.sponsors.all()],
         "announcements": [a.body_html for a in edition.announcements.all()],
     }
+
+
+TINY_HOME = """---
+layout: about
+title: home
+permalink: /
+subtitle: <i>Workshop at the International Conference on Testing (ICT) 2031.</i>
+---
+
+## 🔥 the gist
+
+* **what?** A small workshop about **tests**.
+
+## 📆 the plan
+*All times PT.*
+
+|  | Topic | Speaker |
+|--|-------|---------|
+| 9:00am | **Opening Remarks** | |
+| 9:10am | **Invited Talk** | Ann Lee: On testing <br> **(Test University)** |
+| 9:40am | **Coffee break** | |
+"""
+TINY_CARD = """---
+layout: page
+title: <b>Ann</b> <br> Lee
+description: Test University
+img: assets/img/ann.jpg
+redirect: https://ann.example.org
+importance: 1
+category: speaker
+---
+"""
+TINY_OPTIONS = ("--date", "2031-07-18", "--time-zone", "America/Vancouver")
+
+
+def jpeg(size=(64, 64), color="teal") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def write_site(root: Path, files: dict[str, str | bytes] | None = None) -> Path:
+    """A small al-folio site (homepage, one card with a photo), with `files` added or replaced."""
+    contents = {
+        "_config.yml": "title: Testing Workshop\nemail: tests@example.org\n",
+        "_pages/about.md": TINY_HOME,
+        "_projects/ann.md": TINY_CARD,
+        "assets/img/ann.jpg": jpeg(),
+        **(files or {}),
+    }
+    for name, content in contents.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root

@@ -70,9 +70,13 @@ def load_yaml(text: str, where: Where, first_line: int = 1) -> Mapping:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else Mapping()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # The context ("while parsing a flow sequence") starts where the mistake was made; the
+        # problem mark is where the parser gave up, often on the next line.
+        mark = error.context_mark or error.problem_mark
         line = mark.line + first_line if mark else first_line
         problem = error.problem or error.context or "unreadable YAML"
+        if error.context_mark and error.problem_mark and error.problem_mark.line != error.context_mark.line:
+            problem += f" (noticed on line {error.problem_mark.line + first_line})"
         raise ImportProblem(f"the YAML cannot be read: {problem}.", where.at(line)) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         # Out-of-range dates ("2025-13-45") and the like surface as plain Python errors.
