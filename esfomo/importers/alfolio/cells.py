@@ -26,7 +26,7 @@ _ROLE_PREFIX = re.compile(
 )
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 _INITIAL = re.compile(r"^[^\W\d_]\.$")
-_ROOM = re.compile(r"\(\s*(?:room|hall|location)\s*:?\s*([^()]+?)\s*\)", re.IGNORECASE)
+_ROOM = re.compile(r"\(\s*(?:location\s*:\s*)?((?:room|hall|location)\b[^()]*?)\s*\)", re.IGNORECASE)
 # Words of session titles, never of people's names: "Spotlight Papers" is no one.
 STOP_WORDS = {
     "talk", "talks", "session", "sessions", "panel", "break", "lunch", "coffee", "poster", "posters",

@@ -23,7 +23,9 @@ _EMPHASIS_LINE = re.compile(r"^\s*(?:\*(?!\*)(.+?)\*|_(?!_)(.+?)_)\s*$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)")
 _ROOM = re.compile(r"\broom\s+(?:\*\*|__)(.+?)(?:\*\*|__)|\broom\s+([A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)*)")
-_CITY = re.compile(r"\bin\s+([A-Z][^\s,.!;—–()]*(?:(?:,\s*|\s+)[A-Z][^\s,.!;—–()]*)*)")
+_CITY = re.compile(
+    r"\bin\s+([A-Z][^\s,.!;—–()]*(?:(?:,\s*|\s+)(?:(?:de|da|do|del|la|le|el|am|upon|on)\s+)*[A-Z][^\s,.!;—–()]*)*)"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ZONE_NOTE = re.compile(
     r"[,;]?\s*all times(?: are)?(?: in)?\s+(?P<label>[A-Z][A-Za-z]{0,5}(?:[+-−]\d{1,2})?)"
@@ -33,7 +35,7 @@ _ZONE_NOTE = re.compile(
 _CATEGORY = re.compile(r"where\s*:\s*[\"']category[\"']\s*,\s*[\"']([^\"']+)[\"']")
 _COLLECTION = re.compile(r"\bsite\.([A-Za-z_]\w*)")
 _HTML_LINE = re.compile(r"^\s*</?[a-z][^>]*>\s*$", re.IGNORECASE)
-_SUBMISSION = re.compile(
+SUBMISSION = re.compile(
     r"https?://(?:www\.)?openreview\.net/group\?id=[^)\s&]+|https?://cmt3\.research\.microsoft\.com/[^)\s]+"
 )
 _CONFERENCE = re.compile(r"\(([A-Z][A-Za-z]{1,15})\)\s*(\d{4})|\b([A-Z]{2,}[A-Za-z]*)\s+(\d{4})\b")
@@ -129,7 +131,7 @@ def parse_homepage(document: Document, site: dict, year: int | None) -> Homepage
         if match:
             draft.conference = f"{match.group(1) or match.group(3)} {match.group(2) or match.group(4)}"
     if not draft.submission_url:
-        match = _SUBMISSION.search("\n".join(lines))
+        match = SUBMISSION.search("\n".join(lines))
         draft.submission_url = match.group(0) if match else ""
     return draft
 
@@ -175,7 +177,7 @@ def _preamble(draft: HomepageDraft, section: Section, year: int) -> None:
         title = plain(bold.group(1) or bold.group(2)) if bold else plain(re.split(r"(?<=[.!?])\s", body)[0])
         line = others[0][0] if others else section.first_line
         draft.announcement = AnnouncementDraft(title=title.strip(" !.:")[:200], body=body, where=draft.where.at(line))
-    match = _SUBMISSION.search(text)
+    match = SUBMISSION.search(text)
     if match:
         draft.submission_url = match.group(0)
 

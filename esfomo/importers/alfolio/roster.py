@@ -90,7 +90,9 @@ class Roster:
             given, family = split_name(name)
             person = self.person(given, family, where)
         if kind not in person.roles:
-            person.roles[kind] = RoleDraft(kind, affiliation, (float("inf"), "~schedule", order), where)
+            # Panels often name people without affiliations: their card's affiliation stands.
+            known = next((role.affiliation for role in person.roles.values() if role.affiliation), "")
+            person.roles[kind] = RoleDraft(kind, affiliation or known, (float("inf"), "~schedule", order), where)
 
     def person(self, given: str, family: str, where: Where) -> PersonDraft:
         key = name_key(f"{given} {family}")

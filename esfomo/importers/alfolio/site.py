@@ -14,7 +14,7 @@ from .cards import CardDraft, kind_for_words, parse_card
 from .checkout import Checkout
 from .dates import DateDraft
 from .frontmatter import Document, Mapping, load_yaml, split
-from .homepage import HomepageDraft, parse_homepage, year_in
+from .homepage import SUBMISSION, HomepageDraft, parse_homepage, year_in
 from .pages import PageDraft, parse_page, permalink
 from .problems import ImportProblem, Notice
 from .roster import Roster
@@ -86,6 +86,10 @@ def read_site(checkout: Checkout, year: int | None = None, step=lambda: None) ->
         cards += reading.cards
         if reading.page:
             draft.pages.append(reading.page)
+    if not homepage.submission_url:
+        # The call for papers is where a submission link usually is when the homepage has none.
+        links = (SUBMISSION.search(page.body) for page in draft.pages)
+        homepage.submission_url = next((link.group(0) for link in links if link), "")
     for collection in _collections(checkout, homepage):
         default = "" if collection.startswith("projects") else (kind_for_words(collection) or collection)
         for order, path in enumerate(checkout.markdown_files(f"_{collection}")):
