@@ -133,7 +133,7 @@ def read_topic(cell: str) -> Topic:
 def looks_like_name(text: str) -> bool:
     """Whether a phrase reads like a person's name: "Zachary Charles", "Jean-Luc de la Tour", "J. Doe"."""
     words = text.split()
-    if not 2 <= len(words) <= 5 or any(char.isdigit() for char in text):
+    if not 2 <= len(words) <= 8 or any(char.isdigit() for char in text):
         return False
     capitalised = 0
     for word in words:
@@ -144,7 +144,7 @@ def looks_like_name(text: str) -> bool:
         if not (_INITIAL.match(word) or (_NAME_WORD.match(word) and word[0].isupper())):
             return False
         capitalised += 1
-    return capitalised >= 2
+    return 2 <= capitalised <= 5
 
 
 def _split_people(text: str) -> list[str]:

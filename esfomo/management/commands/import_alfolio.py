@@ -8,6 +8,19 @@ from tqdm import tqdm
 from esfomo.importers.alfolio import ImportProblem, Options, Report, import_site, writing_steps
 
 
+class _PartialLines:
+    """Let tqdm redraw its line ("\r 40%"): Django's OutputWrapper would end every write with a newline."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    def write(self, text):
+        self.wrapper.write(text, ending="")
+
+    def flush(self):
+        self.wrapper.flush()
+
+
 def _date(value):
     try:
         return datetime.date.fromisoformat(value)
@@ -71,7 +84,13 @@ class Command(BaseCommand):
         )  # fmt: skip
         # A progress bar only on a terminal: logs and pipes get the summary alone. It is drawn on
         # stderr, as progress bars are, so that stdout stays the report.
-        bar = tqdm(desc="Importing", unit=" step", disable=not self.stdout.isatty(), leave=False)
+        bar = tqdm(
+            desc="Importing",
+            unit=" step",
+            disable=not self.stdout.isatty(),
+            leave=False,
+            file=_PartialLines(self.stderr),
+        )
         report = Report()
 
         def on_read(site):
