@@ -125,9 +125,36 @@ def test_text_that_is_not_utf8_is_refused_at_its_line(tmp_path, media_root):
 
 def test_an_enormous_name_is_refused_at_its_card(tmp_path, media_root):
     card = TINY_CARD.replace("<b>Ann</b> <br> Lee", "<b>" + "Ann" * 5000 + "</b> <br> Lee")
+    refused(write_site(tmp_path, {"_projects/ann.md": card}), media_root, "_projects/ann.md:3:", "at most 300")
+
+
+def test_a_name_just_too_long_for_the_database_is_refused_at_its_card(tmp_path, media_root):
+    card = TINY_CARD.replace("<b>Ann</b> <br> Lee", "<b>Ann</b> <br> " + "Lee" * 40)
     refused(
         write_site(tmp_path, {"_projects/ann.md": card}), media_root, "_projects/ann.md:3:", "at most 100 characters"
     )
+
+
+def test_an_enormous_line_is_refused_at_its_line(tmp_path, media_root):
+    home = TINY_HOME.replace("A small workshop about **tests**.", "[a](" * 10_000)
+    refused(write_site(tmp_path, {"_pages/about.md": home}), media_root, "_pages/about.md:10:", "at most 20,000")
+
+
+def test_an_enormous_schedule_cell_is_refused_at_its_row(tmp_path, media_root):
+    home = TINY_HOME.replace("Ann Lee: On testing", "Ann Lee: " + "very " * 1000)
+    refused(write_site(tmp_path, {"_pages/about.md": home}), media_root, "_pages/about.md:18:", "at most 2,000")
+
+
+def test_deeply_nested_yaml_is_refused(tmp_path, media_root):
+    card = "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n"
+    refused(write_site(tmp_path, {"_projects/deep.md": card}), media_root, "_projects/deep.md:2:")
+
+
+def test_a_card_that_links_to_a_file_outside_the_checkout_is_refused(tmp_path, media_root):
+    (tmp_path / "elsewhere.md").write_text(TINY_CARD)
+    site = write_site(tmp_path / "site")
+    os.symlink(tmp_path / "elsewhere.md", site / "_projects" / "linked.md")
+    refused(site, media_root, "_projects/linked.md", "outside the checkout")
 
 
 def test_an_enormous_file_is_refused(tmp_path, media_root):

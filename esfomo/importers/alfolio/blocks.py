@@ -10,10 +10,12 @@ from .kramdown import heading_words
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _BULLET = re.compile(r"^([ \t]*)(?:[*+-]|\d{1,9}[.)])[ \t]+(.*)$")
-_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)(?:\{:[^}]*\})?")
-_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"'](?P<src>[^\"']+)[\"'][^>]*>", re.IGNORECASE)
+_MARKDOWN_IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]]{0,500}+)\]\(\s*<?(?P<src>[^)\s>]{1,2000}+)>?(?:\s+\"[^\"]{0,500}\")?\s*\)(?:\{:[^}]{0,300}\})?"
+)
+_HTML_IMAGE = re.compile(r"<img\b[^>]{0,500}?\bsrc\s*=\s*[\"'](?P<src>[^\"']{1,2000}+)[\"'][^>]{0,500}>", re.IGNORECASE)
 _LIQUID_FIGURE = re.compile(
-    r"\{%-?\s*include\s+figure\.(?:html|liquid)\s+[^%]*?\bpath\s*=\s*[\"'](?P<src>[^\"']+)[\"']"
+    r"\{%-?\s*include\s+figure\.(?:html|liquid)\s+[^%]{0,500}?\bpath\s*=\s*[\"'](?P<src>[^\"']{1,2000}+)[\"']"
 )
 _ALT = re.compile(r"\balt\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 

@@ -51,6 +51,10 @@ KIND_WORDS = [
 KIND_PRIORITY = [Role.Kind.SPEAKER, Role.Kind.ORGANIZER, Role.Kind.PANELIST, Role.Kind.MODERATOR, Role.Kind.HIDDEN]
 
 
+# Given and family name fit 100 characters each; markup around them (<b>, <br>) takes a few more.
+MAX_NAME = 300
+
+
 @dataclass(frozen=True)
 class ImageRef:
     reference: str
@@ -230,6 +234,11 @@ def parse_card(data: Mapping, where: Where, year: int, default_category: str = "
         name = _name_from_more_info(_text(data, "more_info", card_where))
     if not name:
         raise ImportProblem("the card has no “title” or “name”, so it names nobody.", card_where)
+    if len(name) > MAX_NAME:
+        raise ImportProblem(
+            f"the card's name is {len(name):,} characters long; a name holds at most {MAX_NAME}.",
+            card_where.at(data.line_of(name_key_used)) if name_key_used else card_where,
+        )
     given, family = split_name(name)
     if not given:
         raise ImportProblem(f"the card's name “{name[:80]}” is empty once its markup is removed.", card_where)

@@ -17,7 +17,8 @@ from .kramdown import plain, split_br, without_emoji
 
 Kind = Session.Kind
 
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Bounded repetitions: unbounded ones take cubic time on a cell of "[a](" repeated.
+_LINK = re.compile(r"\[([^\]]{0,500}+)\]\(\s*<?([^)\s>]{1,2000}+)>?(?:\s+\"[^\"]{0,500}\")?\s*\)")
 _AFFILIATION_ONLY = re.compile(r"^\(\s*([^()]+?)\s*\)[.,;]?$")
 _PERSON = re.compile(r"^(?P<name>[^()]+?)\s*(?:\(\s*(?P<affiliation>[^()]*?)\s*\))?\s*[.,;]?$")
 _ROLE_PREFIX = re.compile(

@@ -13,6 +13,9 @@ from .problems import ImportProblem, Where
 
 # Real pages and cards are a few kilobytes; anything this large is not a hand-written page.
 MAX_TEXT_BYTES = 1024 * 1024
+# A hand-written paragraph is a few thousand characters: longer lines are refused, which also keeps
+# every pattern the importer runs on a line fast whatever the line holds.
+MAX_LINE_LENGTH = 20_000
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _LIQUID = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
@@ -85,7 +88,15 @@ class Checkout:
             ) from None
         # The old site's files were saved with a wrong encoding at times ("üî•" for 🔥); repairing
         # also turns Windows line ends into plain ones, so line numbers stay right.
-        return repair_text(text)
+        text = repair_text(text)
+        for number, line in enumerate(text.split("\n"), start=1):
+            if len(line) > MAX_LINE_LENGTH:
+                raise ImportProblem(
+                    f"this line is {len(line):,} characters long; lines of a page or card hold at most "
+                    f"{MAX_LINE_LENGTH:,}.",
+                    where.at(number),
+                )
+        return text
 
     def read_bytes(self, path: Path, limit: int) -> bytes:
         if not self.inside(path):

@@ -54,6 +54,10 @@ _LABEL_TAIL = re.compile(r"(?:\s*(?:[:\-–—,]|\bis\b|\bare\b|\bon\b|\bby\b|\b
 _LABEL_HEAD = re.compile(r"^\s*(?:the\s+)", re.IGNORECASE)
 
 
+# A date's line is a sentence; anything longer is some other text, and not worth parsing.
+MAX_LINE = 1000
+
+
 @dataclass
 class DateDraft:
     label: str
@@ -131,6 +135,8 @@ def _extension_reason(markdown_text: str) -> str:
 
 def parse_date_line(markdown_text: str, year: int, where: Where) -> DateDraft | None:
     """Return the important date a bullet or table row states, or None when it states none."""
+    if len(markdown_text) > MAX_LINE:
+        return None
     struck = [m.group(1) or m.group(2) for m in _STRUCK.finditer(markdown_text)]
     without_struck = _STRUCK.sub(" ", markdown_text)
     text = plain(without_struck)

@@ -21,7 +21,7 @@ from .table import Table, find_tables
 
 _EMPHASIS_LINE = re.compile(r"^\s*(?:\*(?!\*)(.+?)\*|_(?!_)(.+?)_)\s*$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?\s*\)")
+_LINK = re.compile(r"\[([^\]]{1,500}+)\]\(\s*<?([^)\s>]{1,2000}+)>?\s*\)")
 _ROOM = re.compile(r"\broom\s+(?:\*\*|__)(.+?)(?:\*\*|__)|\broom\s+([A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)*)")
 _CITY = re.compile(
     r"\bin\s+([A-Z][^\s,.!;—–()]*(?:(?:,\s*|\s+)(?:(?:de|da|do|del|la|le|el|am|upon|on)\s+)*[A-Z][^\s,.!;—–()]*)*)"

@@ -17,17 +17,12 @@ import emoji
 import markdown
 import nh3
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?(?:\{:/comment\}|\{:/\}|\Z)", re.DOTALL)
-_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?(?:\{%-?\s*endcomment\s*-?%\}|\Z)", re.DOTALL)
-_LIQUID_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)(?:\{%-?\s*endraw\s*-?%\}|\Z)", re.DOTALL)
-_LIQUID_OUTPUT = re.compile(r"\{\{-?(.*?)-?\}\}", re.DOTALL)
-_LIQUID_TAG = re.compile(r"\{%-?.*?-?%\}", re.DOTALL)
 _SITE_VARIABLE = re.compile(r"^\s*site\.([A-Za-z_][\w]*)\s*$")
 _QUOTED = re.compile(r"^\s*(['\"])(.*?)\1\s*(?:\|.*)?$", re.DOTALL)
 # kramdown attribute lists and extensions: "{: .class}", "{:width="512"}", "{::nomarkdown}".
 _BLOCK_IAL = re.compile(r"^[ \t]*\{:[^}\n]*\}[ \t]*$", re.MULTILINE)
-_SPAN_IAL = re.compile(r"\{:[^}\n]*\}|\{::[a-z]+[^}\n]*\}|\{:/[a-z]*\}")
+# Bounded: a real attribute list is short, and an unbounded scan is quadratic on "{:{:{:…".
+_SPAN_IAL = re.compile(r"\{:[^}\n]{0,300}\}|\{::[a-z]+[^}\n]{0,300}\}|\{:/[a-z]*\}")
 _SPACER = re.compile(r"^[ \t]*(?:<br\s*/?>[ \t]*)+$", re.IGNORECASE | re.MULTILINE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^([ \t]*)([*+-]|\d{1,9}[.)])([ \t]+)(.*)$")
@@ -38,40 +33,86 @@ _SPACES = re.compile(r"\s+")
 _INLINE = markdown.Markdown(extensions=["extra"])
 
 
-def _keep_lines(match: re.Match) -> str:
-    return "\n" * match.group(0).count("\n")
+def _newlines(text: str) -> str:
+    return "\n" * text.count("\n")
+
+
+def _without_delimited(text: str, opening: str, closing: str) -> str:
+    """Remove every `opening … closing` span (keeping its line breaks); an unclosed one runs to the end.
+
+    Scanned with str.find, not a regular expression: a file of ten thousand unclosed "<!--" must
+    not take quadratic time.
+    """
+    out, position = [], 0
+    while (start := text.find(opening, position)) >= 0:
+        end = text.find(closing, start + len(opening))
+        out.append(text[position:start])
+        if end < 0:
+            out.append(_newlines(text[start:]))
+            return "".join(out)
+        out.append(_newlines(text[start : end + len(closing)]))
+        position = end + len(closing)
+    out.append(text[position:])
+    return "".join(out)
 
 
 def strip_comments(text: str) -> str:
     """Remove HTML and kramdown comments (keeping their line breaks)."""
-    return _KRAMDOWN_COMMENT.sub(_keep_lines, _COMMENT.sub(_keep_lines, text))
+    return _without_delimited(_without_delimited(text, "<!--", "-->"), "{::comment}", "{:/comment}")
 
 
 def strip_liquid(text: str, site: dict | None = None) -> str:
-    """Remove Liquid tags; `{{ site.email }}` and `{{ '/call/' | relative_url }}` become their value."""
+    """Remove Liquid tags; `{{ site.email }}` and `{{ '/call/' | relative_url }}` become their value.
+
+    `{% comment %}` blocks go with their content, `{% raw %}` blocks keep theirs. One linear scan
+    from tag to tag, for the same reason as `_without_delimited`.
+    """
     site = site or {}
-    text = _LIQUID_COMMENT.sub(_keep_lines, text)
-    raw_parts = []
+    out: list[str] = []
+    position, mode = 0, None  # mode: None, "comment" or "raw"
+    while True:
+        starts = [found for found in (text.find("{%", position), text.find("{{", position)) if found >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        closing = "%}" if text.startswith("{%", start) else "}}"
+        end = text.find(closing, start + 2)
+        if end < 0:
+            break
+        tag = text[start : end + 2]
+        words = tag[2:-2].strip("-").split()
+        name = words[0] if words and closing == "%}" else ""
+        between = text[position:start]
+        position = end + 2
+        if mode == "comment":
+            out.append(_newlines(between + tag))
+            mode = None if name == "endcomment" else mode
+            continue
+        if mode == "raw":
+            out.append(between + ("" if name == "endraw" else tag))
+            mode = None if name == "endraw" else mode
+            continue
+        out.append(between)
+        if name in ("comment", "raw"):
+            mode = name
+            out.append(_newlines(tag))
+        elif closing == "}}":
+            out.append(_liquid_value(tag[2:-2].strip("-"), site) or _newlines(tag))
+        else:
+            out.append(_newlines(tag))
+    rest = text[position:]
+    out.append(_newlines(rest) if mode == "comment" else rest)
+    return "".join(out)
 
-    def stash_raw(match):
-        raw_parts.append(match.group(1))
-        return f"\x00{len(raw_parts) - 1}\x00" + "\n" * (match.group(0).count("\n") - match.group(1).count("\n"))
 
-    text = _LIQUID_RAW.sub(stash_raw, text)
-
-    def output(match):
-        expression = match.group(1)
-        variable = _SITE_VARIABLE.match(expression)
-        if variable and isinstance(site.get(variable.group(1)), (str, int, float)):
-            return str(site[variable.group(1)])
-        quoted = _QUOTED.match(expression)
-        if quoted and "\n" not in quoted.group(2):
-            return quoted.group(2)
-        return _keep_lines(match)
-
-    text = _LIQUID_OUTPUT.sub(output, text)
-    text = _LIQUID_TAG.sub(_keep_lines, text)
-    return re.sub(r"\x00(\d+)\x00", lambda m: raw_parts[int(m.group(1))], text)
+def _liquid_value(expression: str, site: dict) -> str:
+    variable = _SITE_VARIABLE.match(expression)
+    if variable and isinstance(site.get(variable.group(1)), (str, int, float)):
+        return str(site[variable.group(1)])
+    quoted = _QUOTED.match(expression)
+    if quoted and "\n" not in quoted.group(2):
+        return quoted.group(2)
+    return ""
 
 
 def strip_attribute_lists(text: str) -> str:
@@ -166,7 +207,7 @@ def without_emoji(text: str) -> str:
 
 def heading_words(text: str) -> str:
     """A heading reduced to lower-case words: "## 🔥 the **gist**" -> "the gist"."""
-    words = re.sub(r"[^\w&]+", " ", without_emoji(plain(text)).lower())
+    words = re.sub(r"[^\w&]+", " ", without_emoji(plain(text[:300])).lower())
     return _SPACES.sub(" ", words).strip()
 
 

@@ -21,6 +21,8 @@ from .kramdown import heading_words, plain, without_emoji
 from .problems import ImportProblem, Where
 from .table import Table
 
+# A schedule cell holds a title and a few names; longer ones are refused before parsing them.
+MAX_CELL = 2000
 # Kinds of rows that never belong to a session block above them.
 STANDALONE_KINDS = {Kind.BREAK, Kind.REMARKS, Kind.POSTER, Kind.PANEL}
 # Kinds of title-only rows that open a block for the talk rows under them.
@@ -105,6 +107,12 @@ def parse_schedule(
             raise ImportProblem(
                 f"this row has {len(table.header) + len(extra)} filled cells but the table's header has "
                 f"{len(table.header)}; a “|” too many?",
+                here,
+            )
+        longest = max(row.cells, key=len, default="")
+        if len(longest) > MAX_CELL:
+            raise ImportProblem(
+                f"a cell of this row is {len(longest):,} characters long; schedule cells hold at most {MAX_CELL:,}.",
                 here,
             )
         time_text = plain(_cell(row.cells, layout.get("time")))
