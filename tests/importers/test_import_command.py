@@ -43,7 +43,7 @@ def test_verbosity_two_lists_what_was_left_alone(tmp_path):
     site = write_site(tmp_path)
     run_import(site, *TINY_OPTIONS)
     output = run_import(site, *TINY_OPTIONS, "--verbosity", "2")
-    assert "unchanged person “Ann Lee”" in output and "unchanged session “Coffee break, 09:40”" in output
+    assert "person “Ann Lee”: left alone" in output and "session “Coffee break, 09:40”: left alone" in output
 
 
 def test_the_last_session_lasts_as_long_as_asked(tmp_path):

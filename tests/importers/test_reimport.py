@@ -29,8 +29,8 @@ def test_a_second_run_of_the_same_checkout_changes_nothing(fresh, media_root):
     assert Edition.objects.get(year=2025).content_version == edition.content_version
     assert dict(Person.objects.values_list("slug", "updated_at")) == stamps
     assert " created" not in output and " updated" not in output and " removed" not in output
-    assert "people: 25 unchanged" in output and "sessions: 15 unchanged" in output
-    assert "images: 26 unchanged, 1 missing" in output
+    assert "people: 25 left alone" in output and "sessions: 15 left alone" in output
+    assert "images: 26 left alone, 1 missing" in output
 
 
 def test_an_updated_checkout_updates_in_place(fresh, site_copy):
@@ -59,8 +59,8 @@ def test_an_updated_checkout_updates_in_place(fresh, site_copy):
     assert Person.objects.filter(slug="vaishaal-shankar").exists()  # people are never deleted
     assert Person.objects.count() == people
     assert Session.objects.filter(edition__year=2025).count() == 15
-    assert "sessions: 2 updated, 13 unchanged" in output  # Gu's talk, and the Zachary Charles talk it now ends
-    assert "roles: 1 updated, 23 unchanged, 1 removed" in output
+    assert "sessions: 2 updated, 13 left alone" in output  # Gu's talk, and the Zachary Charles talk it now ends
+    assert "roles: 1 updated, 23 left alone, 1 removed" in output
 
 
 def test_importing_over_the_demo_finds_its_people_instead_of_duplicating_them():
@@ -76,8 +76,8 @@ def test_a_dry_run_writes_nothing(fresh, media_root):
     output = run_import(SAMPLE, *SAMPLE_OPTIONS, "--dry-run")
     assert counts() == before
     assert stored_files(media_root) == files
-    assert "would be created person “Albert Gu”" in output
-    assert "would be created session “Invited Talk, 16:30”" in output
+    assert "person “Albert Gu”: would be created" in output
+    assert "session “Invited Talk, 16:30”: would be created" in output
     assert "Dry run, nothing was written" in output
     assert "people: 25 created" in output and "images: 26 imported, 1 missing" in output
 
@@ -93,5 +93,5 @@ def test_a_dry_run_on_an_updated_checkout_says_what_would_change(fresh, site_cop
     assert list(Role.objects.filter(edition__year=2025, kind="organizer").values_list("person__slug", flat=True))[
         2
     ] == ("max-ryabinin")
-    assert "would be updated role “Max Ryabinin, organizer” (position)" in output
+    assert "role “Max Ryabinin, organizer”: would be updated (position)" in output
     assert "would be created" not in output

@@ -177,7 +177,7 @@ def social_address(data: Mapping, where: Where) -> str:
     return ""
 
 
-def per_edition(data: Mapping, key, year: int, where: Where):
+def per_edition(data: Mapping, key, year: int):
     """A value that may be given per edition: `{2024: 3, 2025: 1}`. Returns (value, present)."""
     value = data.get(key)
     if isinstance(value, dict):
@@ -192,7 +192,7 @@ def _importance(data: Mapping, year: int, where: Where) -> tuple[float, bool]:
     for key in ORDER_KEYS:
         if key not in data:
             continue
-        value, present = per_edition(data, key, year, where)
+        value, present = per_edition(data, key, year)
         if isinstance(data.get(key), dict) and not present:
             return float("inf"), False
         if value is None:
@@ -215,7 +215,7 @@ def _categories(data: Mapping, year: int, default: str, where: Where) -> list[st
     for key in ("category", "categories"):
         if key not in data:
             continue
-        value, present = per_edition(data, key, year, where)
+        value, present = per_edition(data, key, year)
         if not present or value is None:
             return ["none"]
         values = value if isinstance(value, list) else [value]

@@ -54,9 +54,9 @@ def permalink(document: Document) -> str | None:
     return value.strip()
 
 
-def parse_page(document: Document, site: dict, year: int, order: int) -> PageReading:
+def parse_page(document: Document, site: dict, year: int) -> PageReading:
     reading = PageReading(page=None)
-    reading.cards = profile_cards(document, year, reading.notices)
+    reading.cards = profile_cards(document, year)
     link = permalink(document)
     where = document.where
     if link is None:
@@ -147,7 +147,7 @@ def _take_dates(page: PageDraft, lines: list[str], document: Document, year: int
     return lines
 
 
-def profile_cards(document: Document, year: int, notices) -> list[CardDraft]:
+def profile_cards(document: Document, year: int) -> list[CardDraft]:
     """People listed in the front matter: `profiles: {speakers: [...]}` or a list of groups or of people."""
     profiles = document.data.get("profiles")
     if profiles is None:

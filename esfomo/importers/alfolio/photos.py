@@ -19,7 +19,7 @@ from people import images
 from .cards import ImageRef
 from .checkout import Checkout, TooLarge
 from .problems import Notice
-from .report import Report
+from .report import UNCHANGED, Report
 
 
 @dataclass
@@ -69,12 +69,12 @@ class Photos:
             return False
         field = getattr(instance, field_name)
         if field and self._stored_bytes(field) == upload.normalized:
-            self.report.images["unchanged"] += 1
+            self.report.images[UNCHANGED] += 1
             return False
         self.report.images["imported"] += 1
         if not self.dry_run:
             if field:
-                old = (field.storage, field.name, self._shape(instance, field_name), self._size(instance, field_name))
+                old = (field.storage, field.name, self._shape(field_name), self._size(instance, field_name))
                 transaction.on_commit(lambda: images.delete_with_renditions(*old))
             setattr(instance, field_name, ContentFile(upload.data, name=upload.name))
         return True
@@ -82,9 +82,7 @@ class Photos:
     def saved(self, instance, field_name: str) -> None:
         """Note a file just written, so a failed import can remove it again."""
         field = getattr(instance, field_name)
-        self.stored.append(
-            (field.storage, field.name, self._shape(instance, field_name), self._size(instance, field_name))
-        )
+        self.stored.append((field.storage, field.name, self._shape(field_name), self._size(instance, field_name)))
 
     def discard(self) -> None:
         for storage, name, shape, size in self.stored:
@@ -100,7 +98,7 @@ class Photos:
             return None
 
     @staticmethod
-    def _shape(instance, field_name: str):
+    def _shape(field_name: str):
         return {"photo": images.PORTRAIT, "banner": images.BANNER}.get(field_name, images.LOGO)
 
     @staticmethod

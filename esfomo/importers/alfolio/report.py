@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from .problems import Notice
 
-CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
+CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "left alone", "removed"
 # The summary's lines, in this order.
 KINDS = (
     "edition", "person", "role", "sponsor", "session", "talk", "paper", "page", "important date", "announcement",
@@ -21,8 +21,11 @@ class Change:
     fields: tuple[str, ...] = ()
 
     def __str__(self):
+        return self.describe()
+
+    def describe(self, dry_run: bool = False) -> str:
         detail = f" ({', '.join(self.fields)})" if self.fields and self.action == UPDATED else ""
-        return f"{self.action} {self.kind} “{self.label}”{detail}"
+        return f"{self.kind} “{self.label}”: {'would be ' if dry_run else ''}{self.action}{detail}"
 
 
 class Report:
@@ -62,6 +65,6 @@ class Report:
                 f"{PLURALS.get(kind, kind + 's')}: {', '.join(part for part in parts if not part.startswith('0 '))}"
             )
         if self.images:
-            order = ("imported", "unchanged", "missing", "refused")
+            order = ("imported", UNCHANGED, "missing", "refused")
             lines.append("images: " + ", ".join(f"{self.images[key]} {key}" for key in order if self.images[key]))
         return lines

@@ -167,7 +167,7 @@ def parse_schedule(
         else:
             _fill(session, topic, content_cell, is_known)
         previous = start or previous
-    return _finish(sessions, where)
+    return _finish(sessions)
 
 
 def _belongs_to(block: SessionDraft, topic: Topic) -> bool:
@@ -220,7 +220,7 @@ def _as_panelist(credit: Credit) -> Credit:
     return Credit(credit.name, credit.affiliation, "panelist" if credit.role == "speaker" else credit.role)
 
 
-def _finish(sessions: list[SessionDraft], where: Where) -> list[SessionDraft]:
+def _finish(sessions: list[SessionDraft]) -> list[SessionDraft]:
     for session in sessions:
         if session.kind == Kind.OTHER and session.is_block:
             # A named block ("Session I: Hardware") shows its talks under the kind most of them are.

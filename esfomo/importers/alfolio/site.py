@@ -73,7 +73,7 @@ def read_site(checkout: Checkout, year: int | None = None, step=lambda: None) ->
     )
     draft.notices += homepage.notices
     cards: list[CardDraft] = []
-    for order, document in enumerate(documents):
+    for document in documents:
         if document is homepage_document:
             continue
         if permalink(document) in ("/", "/index.html"):
@@ -81,7 +81,7 @@ def read_site(checkout: Checkout, year: int | None = None, step=lambda: None) ->
                 Notice("has the homepage's address “/” too; only one homepage is imported.", document.where)
             )
             continue
-        reading = parse_page(document, site_vars, year, order)
+        reading = parse_page(document, site_vars, year)
         draft.notices += reading.notices
         cards += reading.cards
         if reading.page:

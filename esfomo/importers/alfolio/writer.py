@@ -1,40 +1,34 @@
 """Write a read site into the models, updating in place what an earlier import (or the admin) made.
 
-Objects are found by natural keys: the edition by year, people by slug or name, roles by person
-and kind, sessions by a uid derived from the edition's year and the session's key (its title, and
-its speaker for an invited talk), talks by their place in the session, pages by address, dates by
-label, papers by title. An object is saved only when a value differs, so a second run of the same
-checkout changes nothing, not even a timestamp.
+This module writes the edition, its dates, pages and announcement; `people_writer` the roster,
+`schedule_writer` the day. Objects are found by natural keys: the edition by year, people by slug
+or name, roles by person and kind, sessions by a uid derived from the edition's year and the
+session's key (its title, and its speaker for an invited talk), talks by their place in the
+session, pages by address, dates by label, papers by title. An object is saved only when a value
+differs, so a second run of the same checkout changes nothing, not even a timestamp.
 
 What the checkout lists in full (the schedule, the cards, the dates, the sponsors) replaces the
 edition's: sessions, roles, dates and sponsors it no longer lists are removed. What organizers
 write prose in (pages, announcements) is never removed, and people are never deleted.
 """
 
-import datetime
 import re
-import uuid
-import zoneinfo
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.utils import timezone
-from django.utils.text import slugify
 
 from esfomo.models import Announcement, Edition, ImportantDate, Page
-from people.models import Person, Role, Sponsor
-from program.models import Paper, Session, Talk, TalkSpeaker
+from people.models import Person
 
-from .cards import name_key, split_name
 from .options import Options
+from .people_writer import write_people, write_roles, write_sponsors
 from .photos import Photos
 from .problems import ImportProblem, Notice, Where
 from .report import CREATED, REMOVED, UNCHANGED, UPDATED, Report
+from .schedule_writer import write_sessions
 from .site import SiteDraft
 
-# Sessions' permanent uids are uuid5(namespace, "<year>/<key>"): stable across re-imports.
-SESSION_NAMESPACE = uuid.UUID("4b0f8c1e-7d0a-5c55-9a3e-2f6d8e1b7c90")
 ZONE_LABELS = {
     "PT": "America/Los_Angeles", "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
     "MT": "America/Denver", "MST": "America/Denver", "MDT": "America/Denver",
@@ -44,10 +38,6 @@ ZONE_LABELS = {
     "CET": "Europe/Paris", "CEST": "Europe/Paris", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
 }  # fmt: skip
 GENERIC_ALT = {"", "banner", "logo", "image", "header", "img", "picture"}
-
-
-def session_uid(year: int, key: str) -> uuid.UUID:
-    return uuid.uuid5(SESSION_NAMESPACE, f"{year}/{key}")
 
 
 def zone_for(label: str, offset: str) -> str | None:
@@ -66,12 +56,6 @@ def name_from_submission(url: str) -> str:
     """A workshop's short name from its OpenReview group: ".../Workshop/ES-FoMo-III" -> "ES-FoMo III"."""
     match = re.search(r"/Workshop/([^/&?#]+)", url or "")
     return re.sub(r"-(?=(?:[IVXLC]+|\d+)$)", " ", match.group(1)) if match else ""
-
-
-def _same(instance, field: str, value) -> bool:
-    if isinstance(value, models.Model):
-        return getattr(instance, f"{field}_id") == value.pk
-    return getattr(instance, field) == value
 
 
 class Writer:
@@ -94,7 +78,7 @@ class Writer:
         `also_changed` names fields changed outside `values` (a new photo), which also call for a save.
         """
         created = instance.pk is None
-        changed = [field for field, value in values.items() if not _same(instance, field, value)]
+        changed = self.differences(instance, values)
         if not created and not changed and not also_changed:
             self.report.record(kind, label, UNCHANGED)
             return instance
@@ -104,6 +88,16 @@ class Writer:
         instance.save()
         self.report.record(kind, label, CREATED if created else UPDATED, [*changed, *also_changed])
         return instance
+
+    @staticmethod
+    def differences(instance, values: dict) -> list[str]:
+        """The fields whose stored value differs from the one given (foreign keys compared by key)."""
+        changed = []
+        for field, value in values.items():
+            stored = getattr(instance, f"{field}_id") if isinstance(value, models.Model) else getattr(instance, field)
+            if stored != (value.pk if isinstance(value, models.Model) else value):
+                changed.append(field)
+        return changed
 
     def validate(self, instance, kind, label, where, exclude=()):
         """Field and constraint checks, as a form would run them, reported at the source line.
@@ -132,10 +126,10 @@ class Writer:
 
     def write(self) -> Edition:
         edition = self.write_edition()
-        self.write_people()
-        self.write_roles(edition)
-        self.write_sponsors(edition)
-        self.write_sessions(edition)
+        write_people(self)
+        write_roles(self, edition)
+        write_sponsors(self, edition)
+        write_sessions(self, edition)
         self.write_dates(edition)
         self.write_pages(edition)
         self.write_announcement(edition)
@@ -218,177 +212,6 @@ class Writer:
             )
         )
         return zone
-
-    # --- People -----------------------------------------------------------------------------
-
-    @staticmethod
-    def find_person(given: str, family: str) -> Person | None:
-        name = f"{given} {family}".strip()
-        return (
-            Person.objects.filter(slug=slugify(name)[:100]).first()
-            or Person.objects.filter(given_name__iexact=given, family_name__iexact=family).first()
-        )
-
-    def write_people(self) -> None:
-        for draft in self.site.roster.people.values():
-            person = self.find_person(draft.given_name, draft.family_name) or Person()
-            values = {"given_name": draft.given_name, "family_name": draft.family_name}
-            for field in ("website", "scholar_url", "social_url"):
-                if getattr(draft, field):
-                    values[field] = getattr(draft, field)
-            photo = self.photos.load(draft.image, draft.name) if draft.image else None
-            new_photo = self.photos.stage(person, "photo", photo)
-            self.save("person", draft.name, person, values, draft.where, ("photo",) if new_photo else (), ("slug",))
-            if new_photo and not self.options.dry_run:
-                self.photos.saved(person, "photo")
-            self.persons[draft.key] = person
-            self.step()
-
-    def person_for(self, name: str, where: Where) -> tuple[Person, str]:
-        """The person a schedule credits, and the name as credited when it differs from theirs."""
-        draft = self.site.roster.find(name)
-        if draft is not None:
-            person = self.persons[draft.key]
-            return person, ("" if name_key(name) == draft.key else name)
-        key = name_key(name)
-        if key not in self.persons:
-            given, family = split_name(name)
-            person = self.find_person(given, family) or Person()
-            self.save("person", name, person, {"given_name": given, "family_name": family}, where, exclude=("slug",))
-            self.persons[key] = person
-        return self.persons[key], ""
-
-    def write_roles(self, edition: Edition) -> None:
-        kept = []
-        for kind, people in self.site.roster.positions().items():
-            for position, draft in enumerate(people, start=1):
-                role_draft = draft.roles[kind]
-                person = self.persons.get(draft.key) or self.person_for(draft.name, role_draft.where)[0]
-                role = Role.objects.filter(edition=edition, person=person, kind=kind).first()
-                role = role or Role(edition=edition, person=person, kind=kind)
-                values = {"affiliation": role_draft.affiliation[:200], "position": position}
-                self.save("role", f"{draft.name}, {kind}", role, values, role_draft.where, exclude=("position",))
-                kept.append(role.pk)
-        self.remove(
-            "role",
-            Role.objects.filter(edition=edition).exclude(pk__in=kept).select_related("person"),
-            lambda role: f"{role.person.name}, {role.kind}",
-        )
-
-    def write_sponsors(self, edition: Edition) -> None:
-        kept = []
-        for position, draft in enumerate(self.site.roster.ordered_sponsors(), start=1):
-            sponsor = Sponsor.objects.filter(edition=edition, name=draft.name).first() or Sponsor(edition=edition)
-            values = {"name": draft.name[:120], "url": draft.url, "tier": draft.tier, "logo_alt": draft.name[:200],
-                      "position": position}  # fmt: skip
-            logo = self.photos.load(draft.image, f"the sponsor {draft.name}") if draft.image else None
-            new_logo = self.photos.stage(sponsor, "logo", logo)
-            if not sponsor.logo and not new_logo:
-                self.report.warn(
-                    Notice(f"the sponsor {draft.name} has no logo yet; add one in the admin.", draft.where)
-                )
-            # In a dry run the logo is checked but not assigned: do not ask the field for it.
-            exclude = ("position",) if sponsor.logo else ("position", "logo")
-            self.save("sponsor", draft.name, sponsor, values, draft.where, ("logo",) if new_logo else (), exclude)
-            if new_logo and not self.options.dry_run:
-                self.photos.saved(sponsor, "logo")
-            kept.append(sponsor.pk)
-            self.step()
-        self.remove("sponsor", Sponsor.objects.filter(edition=edition).exclude(pk__in=kept), lambda s: s.name)
-
-    # --- The day ----------------------------------------------------------------------------
-
-    def write_sessions(self, edition: Edition) -> None:
-        zone = zoneinfo.ZoneInfo(edition.time_zone)
-        last_length = datetime.timedelta(minutes=self.options.last_session_minutes)
-
-        def at(day, time):
-            return datetime.datetime.combine(day or edition.date, time, tzinfo=zone) if time else None
-
-        kept = []
-        for draft in self.site.sessions:
-            uid = session_uid(edition.year, draft.key)
-            session = Session.objects.filter(uid=uid).first() or Session(uid=uid, edition=edition)
-            start = at(draft.day, draft.start)
-            values = {
-                "edition": edition,
-                "kind": draft.kind,
-                "title": draft.title,
-                "start": start,
-                "end": at(draft.day, draft.end) or start + last_length,
-                "room": draft.room,
-                "description": draft.description,
-            }
-            label = f"{draft.title}, {draft.start:%H:%M}"
-            self.save("session", label, session, values, draft.where)
-            kept.append(session.pk)
-            self.write_talks(edition, session, draft, at)
-            self.step()
-        self.remove(
-            "session",
-            Session.objects.filter(edition=edition).exclude(pk__in=kept),
-            lambda s: f"{s.title}, {timezone.localtime(s.start, zone):%H:%M}",
-        )
-
-    def write_talks(self, edition, session: Session, draft, at) -> None:
-        existing = list(session.talks.order_by("position", "pk"))
-        for position, talk_draft in enumerate(draft.talks, start=1):
-            talk = existing[position - 1] if position <= len(existing) else Talk(session=session)
-            values = {
-                "position": position,
-                "title": talk_draft.title,
-                "start": at(draft.day, talk_draft.start),
-                "paper": self.paper_for(edition, talk_draft),
-            }
-            label = talk_draft.title or talk_draft.paper_title or draft.title
-            created = talk.pk is None
-            changed = [field for field, value in values.items() if not _same(talk, field, value)]
-            if changed or created:
-                for field in changed:
-                    setattr(talk, field, values[field])
-                self.validate(talk, "talk", label, talk_draft.where)
-                talk.save()
-            if self.write_credits(talk, talk_draft):
-                changed.append("speakers")
-            # A talk's speakers are part of it: a change of credits counts as a change of the talk.
-            self.report.record("talk", label, CREATED if created else (UPDATED if changed else UNCHANGED), changed)
-        for talk in existing[len(draft.talks) :]:
-            self.report.record("talk", talk.title or draft.title, REMOVED)
-            talk.delete()
-
-    def write_credits(self, talk: Talk, talk_draft) -> bool:
-        """Credit the talk's speakers in order; return whether anything changed."""
-        changed, kept = False, []
-        for order, credit in enumerate(talk_draft.credits, start=1):
-            person, credited_name = self.person_for(credit.name, talk_draft.where)
-            if person.pk in kept:
-                continue
-            speaker = TalkSpeaker.objects.filter(talk=talk, person=person).first() or TalkSpeaker(
-                talk=talk, person=person
-            )
-            values = {"position": order, "credited_name": credited_name, "affiliation": credit.affiliation}
-            if speaker.pk is None or any(not _same(speaker, field, value) for field, value in values.items()):
-                for field, value in values.items():
-                    setattr(speaker, field, value)
-                self.validate(speaker, "speaker", credit.name, talk_draft.where)
-                speaker.save()
-                changed = True
-            kept.append(person.pk)
-        stale = TalkSpeaker.objects.filter(talk=talk).exclude(person_id__in=kept)
-        if stale.exists():
-            stale.delete()
-            changed = True
-        return changed
-
-    def paper_for(self, edition: Edition, talk_draft) -> Paper | None:
-        if not talk_draft.paper_title:
-            return None
-        paper = Paper.objects.filter(edition=edition, title=talk_draft.paper_title).first()
-        paper = paper or Paper(edition=edition, title=talk_draft.paper_title)
-        values = {"decision": talk_draft.paper_decision}
-        if talk_draft.paper_url:
-            values["url"] = talk_draft.paper_url
-        return self.save("paper", talk_draft.paper_title, paper, values, talk_draft.where)
 
     # --- Dates, pages, announcement ---------------------------------------------------------
 

@@ -112,7 +112,7 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(f"Warning: {notice}"))
         if dry_run or verbosity >= 2:
             for change in report.changes if verbosity >= 2 else report.written:
-                self.stdout.write(f"  {'would be ' if dry_run else ''}{change}")
+                self.stdout.write(f"  {change.describe(dry_run)}")
         heading = "Dry run, nothing was written. The import would give:" if dry_run else "Imported:"
         self.stdout.write(self.style.SUCCESS(heading) if not dry_run else heading)
         for line in report.summary():
