@@ -225,5 +225,6 @@ def test_collections_profiles_and_per_edition_importance():
         ("Recovering from tool failures", None, [("Hugo Blanc", "ETH Lausanne")]),
         ("Planning with stale maps", None, [("Wen Li", "Harbor University")]),
     ]
+    assert 'href="/committee/"' in edition.pitch_html  # "{{ site.baseurl }}/committee/": the portal's own address
     committee = edition.pages.get(slug="committee")
     assert committee.in_menu and committee.body == "The committee reviews every paper **twice**."

@@ -58,6 +58,8 @@ def read_site(checkout: Checkout, year: int | None = None, step=lambda: None) ->
     config = read_config(checkout)
     step()
     site_vars = {key: value for key, value in config.items() if isinstance(value, (str, int, float))}
+    # The portal serves the edition at its own addresses: links written "{{ site.baseurl }}/call/" mean "/call/".
+    site_vars["baseurl"] = ""
     page_files = checkout.markdown_files("_pages")
     documents = []
     for path in page_files:
