@@ -1,0 +1,1 @@
+"""Importers that move content from elsewhere into the portal's models."""
