@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 
 from people import images
 
@@ -73,20 +72,19 @@ class Photos:
             return False
         self.report.images["imported"] += 1
         if not self.dry_run:
-            if field:
-                old = (field.storage, field.name, self._shape(field_name), self._size(instance, field_name))
-                transaction.on_commit(lambda: images.delete_with_renditions(*old))
+            # The model removes the image it replaces once the import commits.
             setattr(instance, field_name, ContentFile(upload.data, name=upload.name))
         return True
 
     def saved(self, instance, field_name: str) -> None:
         """Note a file just written, so a failed import can remove it again."""
         field = getattr(instance, field_name)
-        self.stored.append((field.storage, field.name, self._shape(field_name), self._size(instance, field_name)))
+        self.stored.append((field.storage, field.name, instance.IMAGE_SHAPES[field_name]))
 
     def discard(self) -> None:
-        for storage, name, shape, size in self.stored:
-            images.delete_with_renditions(storage, name, shape, size)
+        """Remove the files written by an import that was rolled back: no row refers to them."""
+        for storage, name, shape in self.stored:
+            images.delete_with_renditions(storage, name, shape)
         self.stored = []
 
     @staticmethod
@@ -97,13 +95,3 @@ class Photos:
         except (OSError, ValueError):
             return None
 
-    @staticmethod
-    def _shape(field_name: str):
-        return {"photo": images.PORTRAIT, "banner": images.BANNER}.get(field_name, images.LOGO)
-
-    @staticmethod
-    def _size(instance, field_name: str) -> tuple[int, int]:
-        return (
-            getattr(instance, f"{field_name}_width", None) or 1,
-            getattr(instance, f"{field_name}_height", None) or 1,
-        )
