@@ -1,9 +1,14 @@
-"""Public pages of the site: an edition's homepage and its other pages, plus the health check."""
+"""Public pages of the site: an edition's homepage and its other pages, the health check and error pages."""
+
+import sys
 
 from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import Http404, JsonResponse
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -67,3 +72,25 @@ def healthz(request):
 @require_GET
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")
+
+
+# What the database driver raises when the server is down, restarting or unreachable; other
+# database errors (a bad query, a broken constraint) are bugs and stay 500s.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def service_unavailable(request=None):
+    """Return the friendly 503 page, rendered without the request so nothing touches the database."""
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Neither browsers nor a CDN may keep the outage page once the site is back.
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request):
+    """handler500: an unreachable database anywhere in the stack still gets the 503 page."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        return service_unavailable()
+    return defaults.server_error(request)
