@@ -129,6 +129,14 @@ def assert_admin_policy(response):
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
 
 
+def test_the_admins_policy_is_its_own_setting(client, settings):
+    settings.ADMIN_CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'", "blob:"]}
+    }
+    assert policy(client.get("/admin/login/"))["img-src"] == ["'self'", "blob:"]
+    assert policy(client.get("/"))["img-src"] == ["'self'"]
+
+
 def test_cookies_are_http_only_and_same_site(client):
     response = client.get("/admin/login/")
     cookie = response.cookies["csrftoken"]
