@@ -4,6 +4,7 @@ Every value a host may change comes from an environment variable (or a local `.e
 file during development); see README "Deploy" for the list.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "axes",
     "esfomo",
     "people",
     "program",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A view that cannot reach the database answers with the friendly 503 page.
     "esfomo.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "esfomo.urls"
@@ -101,7 +105,25 @@ SILENCED_SYSTEM_CHECKS = ["models.W038"]
 # Local memory for a single process; a Redis URL when several processes share pages.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://esfomo")}
 
-# --- Passwords --------------------------------------------------------------------
+# --- Passwords and login throttling -------------------------------------------------
+
+# django-axes first: a locked-out login is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed admin logins for one username (from anywhere), or from one address (for any
+# username), lock that username or address out for half an hour; a superuser can lift it
+# sooner (README "Security"). A successful login clears the username's count.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "esfomo.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "esfomo.addresses.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For: 1 for a PaaS router, 2 with a CDN
+# in front of it. Without the right count every visitor shares the router's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
@@ -94,3 +95,12 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
         return service_unavailable()
     return defaults.server_error(request)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login refused after too many failures: the lockout page, 429."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "esfomo/lockout.html", context, status=429)

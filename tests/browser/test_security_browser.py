@@ -67,7 +67,8 @@ def sign_in(page, url, username="organizer", password=PASSWORD):
     page.goto(url + "/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture
@@ -112,3 +113,29 @@ def test_the_admin_works_under_its_policy(demo_site, page, organizer, screenshot
     # The admin's pages name no icon, so the browser asks for /favicon.ico; nothing else may fail.
     assert {url.removeprefix(demo_site.url) for url in failed} <= {"/favicon.ico"}
     assert [p for p in problems if "status of 404" not in p] == []
+
+
+def test_repeated_failed_logins_show_the_lockout_page_until_a_superuser_unlocks(
+    demo_site, page, organizer, screenshot_dir
+):
+    from django.core.management import call_command
+
+    problems = watch(page)
+    for _ in range(4):
+        sign_in(page, demo_site.url, password="wrong password")
+        assert page.get_by_text("Please enter the correct username and password").is_visible()
+    sign_in(page, demo_site.url, password="wrong password")
+    heading = page.get_by_role("heading", name="sign-in paused")
+    assert heading.is_visible()
+    assert "ask an organizer with superuser rights" in page.locator("main").inner_text()
+    page.screenshot(path=screenshot_dir / "lockout.png", full_page=True)
+    assert violations(page, problems) == []
+
+    sign_in(page, demo_site.url)  # the right password does not help while locked out
+    assert page.get_by_role("heading", name="sign-in paused").is_visible()
+
+    call_command("axes_reset_username", "organizer", verbosity=0)
+    call_command("axes_reset_ip", "127.0.0.1", verbosity=0)
+    sign_in(page, demo_site.url)
+    page.wait_for_url("**/admin/")
+    assert page.get_by_role("heading", name="Site content").is_visible()
