@@ -121,6 +121,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "esfomo.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "esfomo.addresses.client_ip"
+# Lockouts are still logged; this only drops the banner axes prints at every start.
+AXES_VERBOSE = False
 # Proxies in front of the app that append to X-Forwarded-For: 1 for a PaaS router, 2 with a CDN
 # in front of it. Without the right count every visitor shares the router's address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
