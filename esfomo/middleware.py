@@ -1,10 +1,11 @@
-"""The site's own middleware: the admin's security policy, oversized requests, and database outages."""
+"""The site's own middleware: the admin's security policy, requests no page can answer, database outages."""
 
 import logging
 
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -24,12 +25,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
-class RequestSizeLimitMiddleware:
-    """Answer 413 to a request whose body is larger than MAX_REQUEST_BODY_BYTES, without reading it.
+class RequestLimitsMiddleware:
+    """Refuse requests that no page can answer, before anything reads them.
 
-    Django limits the size of form fields but not of uploaded files, which it streams to disk.
-    Below this limit an oversized image reaches the form and is refused there, next to the
-    organizer's text; above it nothing is read at all.
+    A body larger than MAX_REQUEST_BODY_BYTES is answered 413 unread: Django limits the size of
+    form fields but not of uploaded files, which it streams to disk. Below that limit an oversized
+    image reaches its form and is refused there, next to the organizer's text. A NUL character in
+    the address or the query is answered 400: PostgreSQL text cannot hold one, so a search for it
+    would otherwise end in a server error.
     """
 
     def __init__(self, get_response):
@@ -52,6 +55,8 @@ class RequestSizeLimitMiddleware:
             # The body stays unread: the connection cannot be reused for another request.
             response["Connection"] = "close"
             return response
+        if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+            raise BadRequest("NUL character in the address")
         return self.get_response(request)
 
 

@@ -50,8 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads the body.
-    "esfomo.middleware.RequestSizeLimitMiddleware",
+    # Before anything reads the body or the query: oversized bodies, NUL characters.
+    "esfomo.middleware.RequestLimitsMiddleware",
     # Early, so that error answers from the middleware below (a bad Host is one) carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
