@@ -34,7 +34,12 @@ def free_port() -> int:
 
 
 class TcpProxy:
-    """Relay 127.0.0.1:<port> to a server; `cut()` drops every connection and refuses new ones."""
+    """Relay 127.0.0.1:<port> to a server.
+
+    `cut()` drops every connection and refuses new ones (a server that is down); `stall()` drops
+    every connection and lets new ones hang unanswered (a server that cannot be reached);
+    `restore()` relays again.
+    """
 
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
@@ -42,23 +47,34 @@ class TcpProxy:
         self.port = self.listener.getsockname()[1]
         self._open = threading.Event()
         self._open.set()
+        self._stalled = False
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
+        self._hanging: set[socket.socket] = set()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
-    def cut(self):
+    def cut(self, stall: bool = False):
+        self._stalled = stall
         self._open.clear()
         with self._lock:
             sockets, self._sockets = self._sockets, set()
         for sock in sockets:
             _close(sock)
 
+    def stall(self):
+        self.cut(stall=True)
+
     def restore(self):
         self._open.set()
+        with self._lock:
+            hanging, self._hanging = self._hanging, set()
+        for sock in hanging:
+            _close(sock)
 
     def close(self):
         self.cut()
+        self.restore()  # closes the hanging ones
         _close(self.listener)
 
     def _accept(self):
@@ -68,7 +84,11 @@ class TcpProxy:
             except OSError:
                 return  # closed
             if not self._open.is_set():
-                _close(client)  # the database is "down": the driver sees the connection dropped
+                if self._stalled:
+                    with self._lock:
+                        self._hanging.add(client)  # accepted, never answered: the driver waits
+                else:
+                    _close(client)  # the database is "down": the driver sees the connection dropped
                 continue
             try:
                 upstream = socket.create_connection(self.target)

@@ -60,3 +60,14 @@ def test_a_signed_in_organizer_gets_the_outage_page_too(serve, django_user_model
         assert_friendly_outage_page(site.get(path, headers=cookie))
     site.proxy.restore()
     assert site.get("/admin/login/", headers=cookie).status == 200
+
+
+def test_an_unreachable_database_gives_the_outage_page_instead_of_a_hang(serve):
+    """New connections hang unanswered: the connection timeout turns that into the 503 page."""
+    site = serve(behind_proxy=True)
+    assert site.get("/").status == 200
+    site.proxy.stall()
+    assert_friendly_outage_page(site.get("/", timeout=50))
+    assert site.get("/healthz", timeout=50).status == 503
+    site.proxy.restore()
+    assert site.get("/").status == 200
