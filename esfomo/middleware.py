@@ -7,7 +7,7 @@ from csp.utils import default_config
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from . import views
 
@@ -20,9 +20,16 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         # A policy set by a view (django-csp's decorators) still wins over the admin's.
-        if not report_only and parts.config is None and request.path_info.startswith(reverse("admin:index")):
+        if not report_only and parts.config is None and _is_admin(request):
             parts.config = default_config(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
         return parts
+
+
+def _is_admin(request) -> bool:
+    try:
+        return request.path_info.startswith(reverse("admin:index"))
+    except NoReverseMatch:  # a URL configuration without the admin
+        return False
 
 
 class RequestLimitsMiddleware:

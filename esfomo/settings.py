@@ -50,10 +50,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads the body or the query: oversized bodies, NUL characters.
-    "esfomo.middleware.RequestLimitsMiddleware",
     # Early, so that error answers from the middleware below (a bad Host is one) carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything reads the body or the query: oversized bodies, NUL characters.
+    "esfomo.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -81,7 +81,7 @@ DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
-def service_unavailable(request=None):
+def service_unavailable():
     """Return the friendly 503 page, rendered without the request so nothing touches the database."""
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -93,7 +93,8 @@ SEGMENT = st.one_of(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(segments=st.lists(SEGMENT, max_size=6), query=st.text(max_size=40), trailing=st.booleans())
 def test_generated_addresses_never_cause_a_server_error(segments, query, trailing):
-    path = "/" + "/".join(segments) + ("/" if trailing else "") + ("?" + query if query else "")
+    # A leading "//" would make the test client read a host name; the fixed list above covers it.
+    path = "/" + "/".join(segments).lstrip("/") + ("/" if trailing else "") + ("?" + query if query else "")
     client = Client(raise_request_exception=False)
     assert_answered_without_error(client.get(path), path)
 

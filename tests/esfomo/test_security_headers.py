@@ -76,6 +76,13 @@ def test_a_bad_request_carries_the_headers(client):
     assert_common_headers(response)
 
 
+def test_a_refused_oversized_body_carries_the_headers(client):
+    response = client.post("/call/", data=b"", content_type="text/plain", CONTENT_LENGTH=str(100 * 1024 * 1024))
+    assert response.status_code == 413
+    assert_strict_policy(response)
+    assert_common_headers(response)
+
+
 def test_a_server_error_carries_the_headers_and_shows_no_details(monkeypatch):
     def broken_view(*args, **kwargs):
         raise RuntimeError("secret detail of a bug")
