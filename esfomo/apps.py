@@ -6,6 +6,8 @@ class EsfomoConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import signals
+        from . import history, readiness, signals
 
         signals.connect()
+        history.register_models()
+        readiness.discover()

@@ -56,7 +56,9 @@ class EditionQuerySet(models.QuerySet):
         return self.update(content_version=F("content_version") + 1, content_changed_at=timezone.now())
 
 
-class Edition(models.Model):
+class Edition(images.StoredImages, models.Model):
+    IMAGE_SHAPES = {"banner": images.BANNER}
+
     year = models.PositiveSmallIntegerField(
         "year", unique=True, help_text="The edition's address: 2025 is shown at /2025/."
     )
@@ -208,15 +210,18 @@ class Edition(models.Model):
         self.pitch_html = render_markdown(self.pitch, top_heading=3)
         if not self.acronym:
             self.acronym = self.default_acronym()
-        new_banner = images.prepare(self.banner)
         super().save(*args, **kwargs)
-        if new_banner:
-            images.make_renditions(self.banner.storage, self.banner.name, images.BANNER)
 
     def get_absolute_url(self):
         if self.is_current:
             return reverse("esfomo:home")
         return reverse("esfomo:edition", kwargs={"year": self.year})
+
+    def clean(self):
+        if self.banner and not self.banner_alt.strip():
+            raise ValidationError(
+                {"banner_alt": "Describe the banner for screen readers, e.g. “ES-FoMo logo over a circuit board”."}
+            )
 
     @cached_property
     def tzinfo(self):

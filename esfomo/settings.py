@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    # The organizers' admin: history with revert and recovery, drag-and-drop ordering.
+    "reversion",
+    "adminsortable2",
     "esfomo",
     "people",
     "program",

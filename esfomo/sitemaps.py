@@ -1,5 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 
+from people.sitemaps import PeopleSitemap
+from program.sitemaps import PapersSitemap
+
 from .models import Edition, Page
 
 
@@ -23,4 +26,4 @@ class PageSitemap(Sitemap):
         return page.updated_at
 
 
-SITEMAPS = {"editions": EditionSitemap, "pages": PageSitemap}
+SITEMAPS = {"editions": EditionSitemap, "pages": PageSitemap, "papers": PapersSitemap, "people": PeopleSitemap}

@@ -8,16 +8,18 @@ from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from people.models import Role, Sponsor
 from program.schedule import schedule_for
 
 from .models import Page
 from .queries import edition_for, frame_for
+from .social_card import card_for, card_key, card_path
+from .structured_data import EditionEvent
 
 
 @require_GET
@@ -27,15 +29,28 @@ def home(request, year=None):
     people_by_role = {kind: [] for kind in Role.Kind.values}
     for role in roles:
         people_by_role[role.kind].append(role)
+    days = schedule_for(edition)
+    sponsors = list(Sponsor.objects.for_edition(edition))
+    origin = f"{request.scheme}://{request.get_host()}"
+    structured_data = EditionEvent(
+        edition,
+        days=days,
+        speakers=people_by_role[Role.Kind.SPEAKER],
+        organizers=people_by_role[Role.Kind.ORGANIZER],
+        sponsors=sponsors,
+        origin=origin,
+        image_url=origin + card_path(edition),
+    )
     context = {
         **frame_for(request, edition),
         "announcements": list(edition.announcements.published().news()),
         "announced_dates": list(edition.important_dates.announced()),
-        "days": schedule_for(edition),
+        "days": days,
         "speakers": people_by_role[Role.Kind.SPEAKER],
         "organizers": people_by_role[Role.Kind.ORGANIZER],
         "panelists": people_by_role[Role.Kind.PANELIST] + people_by_role[Role.Kind.MODERATOR],
-        "sponsors": list(Sponsor.objects.for_edition(edition)),
+        "sponsors": sponsors,
+        "structured_data": structured_data.data(),
     }
     return render(request, "esfomo/home.html", context)
 
@@ -73,6 +88,19 @@ def healthz(request):
 @require_GET
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")
+
+
+@require_safe
+def social_card(request, year):
+    """The edition's share picture (OpenGraph, Twitter), drawn once and kept in the media storage."""
+    edition = edition_for(request, year)
+    etag = f'"{card_key(edition)}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    response = not_modified or HttpResponse(card_for(edition), content_type="image/png")
+    response["ETag"] = etag
+    # Its address changes with the picture (?v=), so it may be kept for a day.
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 # What the database driver raises when the server is down, restarting or unreachable; other

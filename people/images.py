@@ -13,13 +13,28 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps
+from django.db import transaction
+from PIL import Image, ImageCms, ImageOps
 
 MAX_PIXELS = 40_000_000
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Only these decoders ever see an upload: Pillow's other plugins (EPS runs Ghostscript) stay out of reach.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # Browsers sniff the start of a file and some servers its end: markup there means a polyglot.
 MARKUP_SIGNS = (b"<script", b"<html", b"<svg", b"<?xml", b"<?php", b"<body", b"<iframe", b"javascript:")
+# These are long enough never to occur by chance in compressed image data: looked for in the whole file.
+SCRIPT_SIGNS = (b"<script", b"<html", b"<?php", b"<iframe", b"javascript:")
 SNIFF_BYTES = 1024
+# Formats people often try, named in the refusal so they know what to export instead.
+OTHER_FORMATS = (
+    (b"%PDF", "PDF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+    (b"8BPS", "Photoshop"),
+    (b"%!PS", "PostScript"),
+)
+HEIF_BRANDS = (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif", b"ftyphevc")
+SRGB = ImageCms.createProfile("sRGB")
 
 
 @dataclass(frozen=True)
@@ -63,26 +78,40 @@ def read_upload(file) -> bytes:
     return data
 
 
+def other_format(data: bytes) -> str | None:
+    """Name the kind of a file that is not one of the accepted image formats, when it is a common one."""
+    if data.lstrip()[:1] == b"<":
+        return "SVG or web page"
+    if data[4:12] in HEIF_BRANDS:
+        return "HEIC/AVIF"
+    for signature, name in OTHER_FORMATS:
+        if data.startswith(signature):
+            return name
+    return None
+
+
 def open_checked(data: bytes) -> Image.Image:
     """Return the decoded image, or raise ValidationError saying why it is refused."""
     if not data:
         _refuse("The file is empty.")
-    edges = (data[:SNIFF_BYTES] + data[-SNIFF_BYTES:]).lower()
-    if any(sign in edges for sign in MARKUP_SIGNS):
+    lowered = data.lower()
+    edges = lowered[:SNIFF_BYTES] + lowered[-SNIFF_BYTES:]
+    if any(sign in edges for sign in MARKUP_SIGNS) or any(sign in lowered for sign in SCRIPT_SIGNS):
         _refuse("The file contains web page or script code; upload a plain JPEG, PNG, WebP or GIF image.")
+    kind = other_format(data)
+    if kind:
+        _refuse(f"{kind} files are not accepted; export the picture as JPEG or PNG and upload that.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
-            if probe.format not in ACCEPTED_FORMATS:
-                _refuse(f"{probe.format or 'This'} files are not accepted; upload a JPEG, PNG, WebP or GIF image.")
+            probe = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
             if probe.width * probe.height > MAX_PIXELS:
                 _refuse(
                     f"The image is {probe.width} × {probe.height} pixels; "
                     f"at most {MAX_PIXELS // 1_000_000} megapixels are accepted."
                 )
             probe.verify()
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
             image.load()
     except ValidationError:
         raise
@@ -105,9 +134,21 @@ def validate_image_file(file):
 
 
 def _flatten(image: Image.Image) -> Image.Image:
+    """Return the pixels upright, in sRGB, with no metadata left to be written out again."""
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-    return image.convert("RGBA" if has_alpha else "RGB")
+    icc_profile = image.info.get("icc_profile")
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    if icc_profile:
+        # The colour profile goes with the other metadata; convert first so the colours stay right.
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            image = ImageCms.profileToProfile(image, source, SRGB, outputMode=image.mode)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # A broken profile: keep the pixels as they are.
+    # Pillow writes some of `info` (EXIF, XMP, ICC, text chunks) back when saving; start from nothing.
+    image.info = {}
+    return image
 
 
 def _encode(image: Image.Image, fmt: str, quality: int = 85) -> bytes:
@@ -186,10 +227,64 @@ def make_renditions(storage, name: str, shape: Shape) -> list[Rendition]:
     return made
 
 
-def delete_with_renditions(storage, name: str, shape: Shape, original_size: tuple[int, int]):
-    for rendition in renditions(name, shape, original_size):
+def delete_with_renditions(storage, name: str, shape: Shape):
+    """Remove a stored image and every rendition made from it."""
+    for rendition in renditions(name, shape, (1, 1)):
         storage.delete(rendition.name)
     storage.delete(name)
+
+
+class StoredImages:
+    """Model mixin for the image fields listed in IMAGE_SHAPES, e.g. `{"photo": PORTRAIT}`.
+
+    New uploads are normalized before the row is saved and get their renditions after; a replaced
+    or cleared image loses its files (and renditions) once the transaction commits, so a rolled-back
+    save never removes a file that is still referenced. Deleted objects lose theirs through
+    `remove_files_of_deleted`, connected for every such model when the app is ready.
+    """
+
+    IMAGE_SHAPES: dict[str, Shape] = {}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_image_names = instance.stored_image_names()
+        return instance
+
+    def save(self, *args, **kwargs):
+        new_uploads = [name for name in self.IMAGE_SHAPES if prepare(getattr(self, name))]
+        super().save(*args, **kwargs)
+        for name in new_uploads:
+            field_file = getattr(self, name)
+            make_renditions(field_file.storage, field_file.name, self.IMAGE_SHAPES[name])
+        before = getattr(self, "_stored_image_names", {})
+        now = self.stored_image_names()
+        for name, old in before.items():
+            if old and old != now.get(name):
+                self.remove_image_files_on_commit(name, old)
+        self._stored_image_names = now
+
+    def stored_image_names(self) -> dict[str, str]:
+        """Return the stored file name of each image field loaded on this instance (deferred ones skipped)."""
+        names = {}
+        for name in self.IMAGE_SHAPES:
+            attname = self._meta.get_field(name).attname
+            if attname in self.__dict__:
+                value = self.__dict__[attname]
+                names[name] = getattr(value, "name", value) or ""
+        return names
+
+    def remove_image_files_on_commit(self, field_name: str, stored_name: str):
+        storage = self._meta.get_field(field_name).storage
+        shape = self.IMAGE_SHAPES[field_name]
+        transaction.on_commit(lambda: delete_with_renditions(storage, stored_name, shape))
+
+
+def remove_files_of_deleted(sender, instance, **kwargs):
+    """post_delete receiver: a deleted object's images go too (after the commit)."""
+    for name, stored_name in instance.stored_image_names().items():
+        if stored_name:
+            instance.remove_image_files_on_commit(name, stored_name)
 
 
 @dataclass(frozen=True)

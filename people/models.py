@@ -11,7 +11,9 @@ from esfomo.fields import WebAddressField
 from . import images
 
 
-class Person(models.Model):
+class Person(images.StoredImages, models.Model):
+    IMAGE_SHAPES = {"photo": images.PORTRAIT}
+
     given_name = models.CharField(
         "given name", max_length=100, help_text="Shown in bold on the photo card, e.g. “Tri”."
     )
@@ -57,10 +59,7 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.unique_slug()
-        new_photo = images.prepare(self.photo)
         super().save(*args, **kwargs)
-        if new_photo:
-            images.make_renditions(self.photo.storage, self.photo.name, images.PORTRAIT)
 
     def get_absolute_url(self):
         return reverse("people:person", kwargs={"slug": self.slug})
@@ -136,6 +135,9 @@ class Role(models.Model):
 
     objects = RoleQuerySet.as_manager()
 
+    # Set by a formset that checks the positions of a whole group together (see esfomo.contentadmin).
+    positions_checked_with_group = False
+
     class Meta:
         ordering = ["position"]
         verbose_name = "role"
@@ -164,7 +166,10 @@ class Role(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        # Deferrable constraints are not checked by model validation: say it here, in the form.
+        # Deferrable constraints are not checked by model validation: say it here, in the form. A
+        # drag-and-drop formset checks its whole group at once (rows may swap) and sets the flag.
+        if self.positions_checked_with_group:
+            return
         taken = Role.objects.filter(edition_id=self.edition_id, kind=self.kind, position=self.position)
         if self.position and taken.exclude(pk=self.pk).exists():
             raise ValidationError({"position": "Another person of this role already has this position."})
@@ -175,7 +180,9 @@ class SponsorQuerySet(models.QuerySet):
         return self.filter(edition=edition)
 
 
-class Sponsor(models.Model):
+class Sponsor(images.StoredImages, models.Model):
+    IMAGE_SHAPES = {"logo": images.LOGO, "logo_dark": images.LOGO}
+
     class Tier(models.TextChoices):
         PLATINUM = "platinum", "Platinum"
         GOLD = "gold", "Gold"
@@ -217,6 +224,8 @@ class Sponsor(models.Model):
 
     objects = SponsorQuerySet.as_manager()
 
+    positions_checked_with_group = False
+
     class Meta:
         ordering = ["position"]
         verbose_name = "sponsor"
@@ -237,18 +246,14 @@ class Sponsor(models.Model):
         if not self.position:
             last = Sponsor.objects.filter(edition_id=self.edition_id).aggregate(Max("position"))
             self.position = (last["position__max"] or 0) + 1
-        new_logo = images.prepare(self.logo)
-        new_dark_logo = images.prepare(self.logo_dark)
         super().save(*args, **kwargs)
-        if new_logo:
-            images.make_renditions(self.logo.storage, self.logo.name, images.LOGO)
-        if new_dark_logo:
-            images.make_renditions(self.logo_dark.storage, self.logo_dark.name, images.LOGO)
 
     def get_absolute_url(self):
         return self.edition.get_absolute_url() + "#sponsors"
 
     def clean(self):
+        if self.positions_checked_with_group:
+            return
         taken = Sponsor.objects.filter(edition_id=self.edition_id, position=self.position)
         if self.position and taken.exclude(pk=self.pk).exists():
             raise ValidationError({"position": "Another sponsor already has this position."})

@@ -1,24 +1,31 @@
-"""Public pages about people: one page per person, listing every edition they took part in."""
+"""Public pages about people: an index across editions, and one page per person."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from esfomo.models import Edition
-from esfomo.queries import frame_for
+from esfomo.queries import edition_for, frame_for
 
-from .models import Person, Role
+from .appearances import participants
+from .models import Person
+
+
+@require_GET
+def index(request):
+    edition = edition_for(request)
+    return render(request, "people/index.html", {**frame_for(request, edition), "participants": participants()})
 
 
 @require_GET
 def person(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    roles = list(
-        Role.objects.filter(person=person, edition__is_published=True).shown().select_related("edition")
-        .order_by("-edition__year", "kind")
-    )  # fmt: skip
-    if not roles:
+    shown = participants(person)
+    if not shown:
         # Only people the public site shows have a public page.
         raise Http404("No such person.")
-    edition = Edition.objects.published().current() or roles[0].edition
-    return render(request, "people/person.html", {**frame_for(request, edition), "person": person, "roles": roles})
+    edition = edition_for(request)
+    return render(
+        request,
+        "people/person.html",
+        {**frame_for(request, edition), "person": person, "appearances": shown[0].appearances},
+    )

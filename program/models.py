@@ -173,8 +173,22 @@ class Session(models.Model):
         """Whether the plan lists this session's talks on rows of their own (needs `with_talks()`)."""
         return any(talk.start for talk in self.talk_list)
 
+    @property
+    def talks_have_own_slots(self):
+        """Whether every talk carries its own start, so feeds may list each talk as an event of its own."""
+        return bool(self.talk_list) and all(talk.start for talk in self.talk_list)
+
+    @property
+    def place(self):
+        """Where the session happens: its own room, else the edition's room (needs the edition loaded)."""
+        return self.room or self.edition.room
+
 
 class Talk(models.Model):
+    uid = models.UUIDField(
+        "permanent key", default=uuid.uuid4, unique=True, editable=False,
+        help_text="Identifies the talk in attendee apps, whatever its time or place in the session.",
+    )  # fmt: skip
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="talks", verbose_name="session")
     title = models.CharField("title", max_length=400, blank=True)
     start = models.DateTimeField(
@@ -195,6 +209,10 @@ class Talk(models.Model):
     )
     position = models.PositiveIntegerField("position", default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # When a talk with its own start ends: the next talk's start or the session's end.
+    # Not stored: `schedule_for()` sets it from the session's other talks.
+    end = None
 
     class Meta:
         ordering = ["position", "start", "pk"]

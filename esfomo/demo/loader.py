@@ -21,7 +21,7 @@ from program.models import Paper, Session, Talk, TalkSpeaker
 from . import placeholders
 
 DEMO_FILE = Path(__file__).with_name("es-fomo-2025.yaml")
-# Session keys are turned into permanent UUIDs, so calendar UIDs survive a refresh.
+# Session keys (and talk positions) are turned into permanent UUIDs, so calendar UIDs survive a refresh.
 SESSION_NAMESPACE = uuid.UUID("6f1d3c52-2a8e-5b7e-9d0a-3c1f2e4b5a60")
 
 EDITION_FIELDS = (
@@ -178,6 +178,7 @@ def _sessions(edition, items, people, papers):
         session.talks.all().delete()
         for position, talk_item in enumerate(item.get("talks", []), start=1):
             talk = Talk.objects.create(
+                uid=uuid.uuid5(SESSION_NAMESPACE, f"{edition.year}/{item['key']}/talk-{position}"),
                 session=session,
                 position=position,
                 title=talk_item.get("title", ""),

@@ -97,14 +97,14 @@ HOSTILE_FILES = {
     "svg-with-script": (
         "photo.svg",
         b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>',
-        "Upload a valid image",
+        "script code",
     ),
     "jpeg-html-polyglot": ("photo.jpg", jpeg() + b"<html><script>alert(1)</script></html>", "script code"),
-    "gif-header-javascript": ("photo.gif", b"GIF89a/*\x00\x00*/=1;alert(1)//" + b"\x00" * 64, "valid image"),
+    "gif-header-javascript": ("photo.gif", b"GIF89a/*\x00\x00*/=1;alert(1)//" + b"\x00" * 64, "not a readable image"),
     "truncated-jpeg": ("photo.jpg", jpeg()[:700], "not a readable image"),
-    "huge-bomb": ("photo.png", png_bomb(20_000), "Upload a valid image"),
+    "huge-bomb": ("photo.png", png_bomb(20_000), "decompression bomb"),
     "moderate-bomb": ("photo.png", png_bomb(12_000), "decompression bomb"),
-    "pdf": ("photo.jpg", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n" + b"x" * 200, "Upload a valid image"),
+    "pdf": ("photo.jpg", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n" + b"x" * 200, "PDF files are not accepted"),
     "50-mb": ("photo.jpg", jpeg() + b"\x00" * (50 * 1024 * 1024), "images must be at most 10 MB"),
 }
 

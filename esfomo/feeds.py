@@ -1,0 +1,60 @@
+"""The Atom feed of announcements: the whole site's, or one edition's."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Announcement
+from .queries import edition_for
+
+LATEST = 30
+
+
+class AnnouncementsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, year=None):
+        return edition_for(request, year) if year else None
+
+    def title(self, edition):
+        return f"{edition.name} news" if edition else "ES-FoMo news"
+
+    def subtitle(self, edition):
+        title = edition.title if edition else "Efficient Systems for Foundation Models"
+        return f"Announcements of the {title} workshop: calls, deadlines, programme and live notices."
+
+    def link(self, edition):
+        return edition.get_absolute_url() if edition else "/"
+
+    def feed_url(self, edition):
+        return reverse("esfomo:edition-feed", kwargs={"year": edition.year}) if edition else reverse("esfomo:feed")
+
+    def items(self, edition):
+        announcements = Announcement.objects.published().filter(edition__is_published=True).select_related("edition")
+        if edition:
+            announcements = announcements.filter(edition=edition)
+        return announcements.order_by("-published_at", "-pk")[:LATEST]
+
+    def item_title(self, announcement):
+        return announcement.title
+
+    def item_description(self, announcement):
+        return announcement.body_html
+
+    def item_link(self, announcement):
+        return f"{announcement.edition.get_absolute_url()}#announcement-{announcement.pk}"
+
+    def item_guid(self, announcement):
+        # Stable whatever the edition's address becomes (the current edition moves from / to /<year>/)
+        # and whichever host name the feed was read through.
+        return f"{settings.SITE_URL}/{announcement.edition.year}/#announcement-{announcement.pk}"
+
+    def item_pubdate(self, announcement):
+        return announcement.published_at
+
+    def item_updateddate(self, announcement):
+        return announcement.updated_at
+
+    def item_categories(self, announcement):
+        return [announcement.get_kind_display().split(" (")[0], str(announcement.edition.year)]
