@@ -1,7 +1,10 @@
 """The database goes away and comes back: the site answers 503 meanwhile, then recovers by itself.
 
 A TCP relay between gunicorn and PostgreSQL is cut (every connection dropped, new ones refused)
-and restored; the shared PostgreSQL server itself is never touched.
+and restored; the shared PostgreSQL server itself is never touched. Before the cut only /healthz
+is asked for (it opens the database connection and is never cached), so the pages checked for the
+outage page cannot come from a page cache. A page cache is tested the same way: ask for the page,
+cut, and expect it again, e.g. with `serve(behind_proxy=True, extra_env={"CACHE_URL": ...})`.
 """
 
 import json
@@ -27,8 +30,7 @@ def assert_friendly_outage_page(response):
 
 def test_pages_answer_503_while_the_database_is_down_and_recover_without_a_restart(serve):
     site = serve(behind_proxy=True)
-    for path in PUBLIC_PAGES:
-        assert site.get(path).status == 200, path
+    assert site.get("/healthz").status == 200  # a connection to the database is open
 
     site.proxy.cut()
     for path in PUBLIC_PAGES:
@@ -65,7 +67,7 @@ def test_a_signed_in_organizer_gets_the_outage_page_too(serve, django_user_model
 def test_an_unreachable_database_gives_the_outage_page_instead_of_a_hang(serve):
     """New connections hang unanswered: the connection timeout turns that into the 503 page."""
     site = serve(behind_proxy=True)
-    assert site.get("/").status == 200
+    assert site.get("/healthz").status == 200
     site.proxy.stall()
     assert_friendly_outage_page(site.get("/", timeout=50))
     assert site.get("/healthz", timeout=50).status == 503
