@@ -6,7 +6,7 @@ PORT ?= 8000
 # Browser tests leave Chromium profiles behind: keep them in a scratch folder.
 export TMPDIR ?= $(CURDIR)/.tmp
 
-.PHONY: run test lint format migrations-check clean
+.PHONY: run test lint format migrations-check load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ format: $(VENV)/.dev
 
 migrations-check: $(VENV)/.dev .env
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# wrk against the homepage of a local gunicorn while an organizer saves in the admin (bench/load.py).
+# Needs DATABASE_URL (PostgreSQL; it is migrated and seeded) and wrk; 127.0.0.1 only.
+load: $(VENV)/.dev .env
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .tmp test-results staticfiles

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from people import images
 
 from .fields import WebAddressField
-from .markup import render_inline, render_markdown
+from .markup import render_inline, render_markdown, validate_markdown
 
 # "Anywhere on Earth", the ML deadline convention: the deadline has passed nowhere on Earth.
 AOE = datetime.timezone(datetime.timedelta(hours=-12), "AoE")
@@ -85,12 +85,14 @@ class Edition(images.StoredImages, models.Model):
     )
     subtitle = models.CharField(
         "subtitle",
+        validators=[validate_markdown],
         max_length=300,
         blank=True,
         help_text="Under the title, e.g. “Workshop at the International Conference on Machine Learning (ICML) 2025.”",
     )
     tagline = models.CharField(
         "tagline",
+        validators=[validate_markdown],
         max_length=200,
         blank=True,
         help_text="A short line under the banner, e.g. “Code it, run it, crash it--restart it.”",
@@ -142,13 +144,16 @@ class Edition(images.StoredImages, models.Model):
     # Homepage text.
     summary = models.TextField(
         "what? (the gist)",
+        validators=[validate_markdown],
         blank=True,
         help_text="One or two sentences in markdown: what the workshop is about.",
     )
     summary_html = models.TextField(editable=False, blank=True)
     subtitle_html = models.TextField(editable=False, blank=True)
     tagline_html = models.TextField(editable=False, blank=True)
-    pitch = models.TextField("the pitch", blank=True, help_text="The longer motivation, in markdown.")
+    pitch = models.TextField(
+        "the pitch", blank=True, validators=[validate_markdown], help_text="The longer motivation, in markdown."
+    )
     pitch_html = models.TextField(editable=False, blank=True)
     speakers_intro = models.CharField(
         "speakers introduction",
@@ -255,7 +260,9 @@ class Page(models.Model):
     nav_title = models.CharField(
         "menu label", max_length=40, blank=True, help_text="Short label in the menu; blank uses the title."
     )
-    body = models.TextField("text", blank=True, help_text="The page's content, in markdown.")
+    body = models.TextField(
+        "text", blank=True, validators=[validate_markdown], help_text="The page's content, in markdown."
+    )
     body_html = models.TextField(editable=False, blank=True)
     show_important_dates = models.BooleanField(
         "show important dates",
@@ -396,6 +403,7 @@ class Announcement(models.Model):
     )
     body = models.TextField(
         "text",
+        validators=[validate_markdown],
         help_text="In markdown, e.g. “➡️ **ES-FoMo is back!** Submissions are live on [OpenReview](https://…)!”",
     )
     body_html = models.TextField(editable=False, blank=True)

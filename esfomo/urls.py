@@ -11,6 +11,9 @@ admin.site.site_header = "ES-FoMo portal"
 admin.site.site_title = "ES-FoMo admin"
 admin.site.index_title = "Site content"
 
+# The 404, 403 and 400 pages are the templates of the same names; 500 needs a look at the error.
+handler500 = "esfomo.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

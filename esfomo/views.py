@@ -1,10 +1,15 @@
-"""Public pages of the site: an edition's homepage and its other pages, plus the health check."""
+"""Public pages of the site: an edition's homepage and its other pages, the health check and error pages."""
 
+import sys
+
+from django.conf import settings
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.template import loader
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
@@ -96,3 +101,34 @@ def social_card(request, year):
     # Its address changes with the picture (?v=), so it may be kept for a day.
     patch_cache_control(response, public=True, max_age=86400)
     return response
+
+
+# What the database driver raises when the server is down, restarting or unreachable; other
+# database errors (a bad query, a broken constraint) are bugs and stay 500s.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def service_unavailable():
+    """Return the friendly 503 page, rendered without the request so nothing touches the database."""
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Neither browsers nor a CDN may keep the outage page once the site is back.
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request):
+    """handler500: an unreachable database anywhere in the stack still gets the 503 page."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        return service_unavailable()
+    return defaults.server_error(request)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login refused after too many failures: the lockout page, 429."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "esfomo/lockout.html", context, status=429)

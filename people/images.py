@@ -60,7 +60,8 @@ BANNER = Shape("banner", widths=(512, 1024), square=False)
 
 
 def _refuse(message):
-    raise ValidationError(message, code="invalid_image")
+    # Not Django's "invalid_image" code: a model form would replace the message with its generic one.
+    raise ValidationError(message, code="refused_image")
 
 
 def read_upload(file) -> bytes:

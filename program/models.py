@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
 from esfomo.fields import WebAddressField
-from esfomo.markup import render_markdown
+from esfomo.markup import render_markdown, validate_markdown
 
 
 class PaperQuerySet(models.QuerySet):
@@ -113,7 +113,10 @@ class Session(models.Model):
     end = models.DateTimeField("end", help_text="In the edition's time zone.")
     room = models.CharField("room", max_length=100, blank=True, help_text="Blank: the edition's room.")
     description = models.TextField(
-        "description", blank=True, help_text="Markdown, shown in the plan when the session has no talks, e.g. “TBA”."
+        "description",
+        blank=True,
+        validators=[validate_markdown],
+        help_text="Markdown, shown in the plan when the session has no talks, e.g. “TBA”.",
     )
     description_html = models.TextField(editable=False, blank=True)
     sequence = models.PositiveIntegerField(

@@ -1,8 +1,9 @@
 """Organizer markdown is rendered once on save and cannot carry script into a page."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from esfomo.markup import render_inline, render_markdown
+from esfomo.markup import render_inline, render_markdown, validate_markdown
 from tests.factories import PageFactory
 
 ATTACKS = [
@@ -67,3 +68,56 @@ def test_markdown_is_rendered_when_saved_not_when_shown(client, monkeypatch):
     monkeypatch.setattr("esfomo.markup.markdown.markdown", no_markdown_here)
     assert client.get("/").status_code == 200
     assert client.get("/call/").status_code == 200
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_attack_strings_are_refused_with_a_reason(attack):
+    with pytest.raises(ValidationError) as refused:
+        validate_markdown(f"Hello\n\n{attack}\n\nbye")
+    assert all(message.startswith("Remove") for message in refused.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("<script>alert(1)</script>", "<script>"),
+        ('<iframe src="https://evil.example"></iframe>', "<iframe>"),
+        ("<img src=x onerror=alert(1)>", "onerror="),
+        ("[click](javascript:alert(1))", "javascript: link"),
+        ("[click](data:text/html;base64,PHNjcmlwdD4=)", "data: link"),
+        ('<p style="position:fixed">x</p>', 'style="…"'),
+    ],
+)
+def test_the_reason_names_what_to_remove(text, reason):
+    with pytest.raises(ValidationError) as refused:
+        validate_markdown(text)
+    assert reason in " ".join(refused.value.messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write `<script>` in code, or\n\n    <iframe src=x></iframe>\n\nas a code block.",
+        "[call](/call/), [web](https://example.org/?a=1&b=2), [mail](mailto:a@b.c), [anchor](#dates)",
+        "An **ES-FoMo** <abbr title='Foundation Models'>FoMo</abbr> table:\n\n|a|b|\n|-|-|\n|1|2|",
+        "A <b>bold</b> <br> and <em>emphasis</em>, 2 < 3 and 4 > 1, and an onion: on top.",
+    ],
+)
+def test_ordinary_text_is_accepted(text):
+    validate_markdown(text)
+
+
+@pytest.mark.django_db
+def test_the_demo_content_is_accepted():
+    from esfomo.models import Announcement, Edition, Page
+    from program.models import Session
+
+    texts = [
+        *(text for e in Edition.objects.all() for text in (e.subtitle, e.tagline, e.summary, e.pitch)),
+        *Page.objects.values_list("body", flat=True),
+        *Announcement.objects.values_list("body", flat=True),
+        *Session.objects.values_list("description", flat=True),
+    ]
+    assert len(texts) > 20
+    for text in texts:
+        validate_markdown(text)

@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from esfomo.transfer import ArchiveError, import_edition
+
+
+class Command(BaseCommand):
+    help = "Create an edition from an archive written by export_edition (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="The archive, e.g. esfomo-2025.zip.")
+        parser.add_argument("--dry-run", action="store_true", help="Check the archive completely, save nothing.")
+
+    def handle(self, path, dry_run, **options):
+        try:
+            report = import_edition(path, dry_run=dry_run)
+        except ArchiveError as error:
+            raise CommandError(f"Nothing was imported: {error}") from error
+        self.stdout.write(str(report))
