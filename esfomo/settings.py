@@ -87,10 +87,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # may swap two positions in one transaction. SQLite (local development only) cannot defer them.
 SILENCED_SYSTEM_CHECKS = ["models.W038"]
 
-# --- Cache ------------------------------------------------------------------------
+# --- Cache and page cache ---------------------------------------------------------
 
-# Local memory for a single process; a Redis URL when several processes share pages.
+# Local memory for a single process; a Redis URL when several processes share pages
+# (e.g. redis://cache.internal:6379/0); dummycache:// turns caching off.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://esfomo")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing its Redis client (see the module).
+    CACHES["default"]["BACKEND"] = "esfomo.redis_cache.RedisCache"
+    # Give up quickly on an unreachable Redis: the site then serves from the database.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
+
+# Anonymous visitors' public pages are kept whole (esfomo/pagecache.py); any content change
+# replaces the content version, so this only bounds how long a CDN may keep a page and how late a
+# scheduled announcement may appear.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# A page stays stored this long past its freshness, to be served when Django cannot answer
+# (database down); any newer content replaces it as soon as Django answers again.
+PAGE_CACHE_STALE_SECONDS = 24 * 3600
+# Pages each process also keeps in its own memory (checked against the shared version on every request).
+PAGE_CACHE_LOCAL_ENTRIES = 200
+# After a cache failure, a process serves from the database this long before trying the cache again.
+PAGE_CACHE_RETRY_SECONDS = 5
+# Requests carrying the session cookie (logged-in organizers) always go to Django, and so do
+# requests carrying any cookie named here (a feature whose pages depend on a cookie).
+PAGE_CACHE_BYPASS_COOKIES = frozenset()
 
 # --- Passwords --------------------------------------------------------------------
 

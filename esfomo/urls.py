@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from .pagecache import public_page
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = "ES-FoMo portal"
@@ -13,7 +14,7 @@ admin.site.index_title = "Site content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("program.urls")),
     path("", include("people.urls")),
     # Last: its `<slug>/` pattern catches every other first path segment.

@@ -11,9 +11,11 @@ from people.models import Role, Sponsor
 from program.schedule import schedule_for
 
 from .models import Page
+from .pagecache import public_page
 from .queries import edition_for, frame_for
 
 
+@public_page
 @require_GET
 def home(request, year=None):
     edition = edition_for(request, year)
@@ -34,6 +36,7 @@ def home(request, year=None):
     return render(request, "esfomo/home.html", context)
 
 
+@public_page
 @require_GET
 def page(request, slug, year=None):
     edition = edition_for(request, year)
@@ -64,6 +67,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+@public_page
 @require_GET
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")

@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from esfomo.models import Edition
+from esfomo.pagecache import public_page
 from esfomo.queries import frame_for
 
 from .models import Person, Role
 
 
+@public_page
 @require_GET
 def person(request, slug):
     person = get_object_or_404(Person, slug=slug)

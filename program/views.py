@@ -3,11 +3,13 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from esfomo.pagecache import public_page
 from esfomo.queries import edition_for, frame_for
 
 from .models import Paper
 
 
+@public_page
 @require_GET
 def papers(request, year=None):
     edition = edition_for(request, year)
