@@ -146,6 +146,34 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Media storage ----------------------------------------------------------------
+
+# Photos, logos and their renditions go to an S3-compatible bucket when one is named, because a
+# PaaS disk is wiped at every deploy; otherwise to MEDIA_ROOT, served by the app (esfomo/media.py).
+# boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment itself.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+# How long browsers may keep an upload: a replaced photo gets a new name, so pages never show an old one.
+MEDIA_CACHE_SECONDS = 7 * 24 * 3600
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Blank for Amazon S3; the provider's address otherwise (Cloudflare R2, Backblaze B2, MinIO…).
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # A CDN or public bucket host for the URLs in pages, e.g. media.esfomo.org.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            # Blank when the bucket's policy makes objects public; "public-read" where ACLs are used.
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+            # Plain public URLs: cached pages must not carry signatures that expire.
+            "querystring_auth": False,
+            # A new upload never replaces another file of the same name.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_SECONDS}"},
+        },
+    }
+
 # Uploads larger than this are refused before Pillow sees them.
 MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_UPLOAD_BYTES
@@ -159,7 +187,11 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
+# Preloading commits the domain and all its subdomains to HTTPS in browsers for months; a host
+# opts in deliberately (SECURE_HSTS_PRELOAD=true, then hstspreload.org), so Django's reminder
+# (security.W021) is silenced below.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS += ["security.W021"]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 

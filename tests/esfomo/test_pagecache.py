@@ -11,12 +11,13 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
 
 from esfomo import pagecache
 from esfomo.models import Announcement, Edition, Page
-from esfomo.wsgi import application
+from esfomo.pagecache import PageCache
 from people.models import Person, Sponsor
 from program.models import Paper, Session, Talk
 from tests.conftest import require
@@ -35,10 +36,14 @@ def redis_is_up() -> bool:
         return False
 
 
+application = None
+
+
 @pytest.fixture(autouse=True)
-def fresh_process_memory():
-    """Each test starts as a freshly started process: no page kept in its memory."""
-    application.local.clear()
+def fresh_process():
+    """Each test talks to a freshly started process (esfomo/wsgi.py's application, built with the test settings)."""
+    global application
+    application = PageCache(get_wsgi_application())
 
 
 @pytest.fixture
