@@ -95,8 +95,10 @@ def current_version(cache) -> str:
     if isinstance(cache, LocMemCache):
         # One process's memory: only the database knows of changes made by other processes.
         return database_version()
-    read = getattr(cache, "get_watched", cache.get)  # Redis: read again only when told of a change
-    version = read(VERSION_KEY)
+    if hasattr(cache, "get_watched"):  # Redis: read again only when told of a change
+        version = cache.get_watched(VERSION_KEY, recheck=settings.PAGE_CACHE_RECHECK_SECONDS)
+    else:
+        version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, new_version(), timeout=None)
         version = cache.get(VERSION_KEY)

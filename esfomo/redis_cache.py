@@ -4,7 +4,8 @@
   (about 50 µs with redis-py 8). A client is safe to share between threads, and its connection
   pool reconnects after a fork, so each backend keeps one.
 - `set_notifying()` writes a key and publishes that it changed; `get_watched()` reads it again
-  only when such a notice arrived, when it never read it, or after `WATCH_RECHECK_SECONDS`, and
+  only when such a notice arrived, when it never read it, or after `recheck` seconds (in case the
+  network silently cut the subscription), and
   otherwise answers from memory after a non-blocking look at its subscription. Redis delivers a
   notice to every subscriber before the writer's own command returns, so a process sees a change
   made by another one before that process has answered its request. The page cache reads its
@@ -17,8 +18,6 @@ import time
 from django.core.cache.backends import redis as django_redis
 from django.utils.functional import cached_property
 
-# Even without a notice (a subscription silently cut by the network), a watched key is read again this often.
-WATCH_RECHECK_SECONDS = 1.0
 UNREAD = object()
 
 
@@ -46,10 +45,10 @@ class Watch:
         self.read_at = 0.0
         self.full_key = None
 
-    def get(self, read):
-        """Return the key's value, calling `read()` only when it may have changed."""
+    def get(self, read, recheck):
+        """Return the key's value, calling `read()` only when it may have changed or after `recheck` seconds."""
         now = time.monotonic()
-        if self.value is not UNREAD and now - self.read_at <= WATCH_RECHECK_SECONDS and not self.notice_waiting():
+        if self.value is not UNREAD and now - self.read_at <= recheck and not self.notice_waiting():
             return self.value
         try:
             if self.pubsub is None:
@@ -61,9 +60,12 @@ class Watch:
         except Exception:
             self.close()
             raise
-        if self.value is UNREAD or now - self.read_at > WATCH_RECHECK_SECONDS:
+        if self.value is UNREAD or now - self.read_at > recheck:
             # Read after the subscription is confirmed: a change from now on cannot go unnoticed.
-            self.value, self.read_at = read(), now
+            value = read()
+            # A missing key is not kept: whoever creates it may not announce it.
+            self.value, self.read_at = (UNREAD if value is None else value), now
+            return value
         return self.value
 
     def notice_waiting(self) -> bool:
@@ -107,14 +109,14 @@ class RedisCache(django_redis.RedisCache):
     def _watches(self):
         return {}
 
-    def get_watched(self, key, default=None):
+    def get_watched(self, key, default=None, recheck=1.0):
         watch = self._watches.get(key)
         if watch is None:
             full_key = self.make_and_validate_key(key)
             watch = Watch(self._cache.get_client(full_key, write=True), self._channel(full_key))
             watch.full_key = full_key
             self._watches[key] = watch
-        return watch.get(lambda: self._cache.get(watch.full_key, default))
+        return watch.get(lambda: self._cache.get(watch.full_key, default), recheck)
 
     def set_notifying(self, key, value, timeout=None):
         key = self.make_and_validate_key(key)

@@ -106,6 +106,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # A page stays stored this long past its freshness, to be served when Django cannot answer
 # (database down); any newer content replaces it as soon as Django answers again.
 PAGE_CACHE_STALE_SECONDS = 24 * 3600
+# With Redis, each process hears of a new version at once; it reads the version again after this
+# many seconds anyway, in case the network silently cut its subscription.
+PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
 # Pages each process also keeps in its own memory (checked against the shared version on every request).
 PAGE_CACHE_LOCAL_ENTRIES = 200
 # After a cache failure, a process serves from the database this long before trying the cache again.
@@ -134,7 +137,7 @@ USE_TZ = True
 # --- Static and media files -------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_URL = "/media/"

@@ -18,6 +18,7 @@ from django.test import override_settings
 from PIL import Image
 
 from people.models import Person
+from tests.admin_forms import admin_form
 from tests.conftest import DATA, require
 
 pytestmark = pytest.mark.django_db
@@ -94,16 +95,6 @@ def s3_media(s3_endpoint):
     }
     with override_settings(STORAGES=storages):
         yield client
-
-
-def admin_form(html, **changes):
-    """The admin's change form as a browser submits it, with some fields changed."""
-    form = next(f for f in lxml.html.fromstring(html).forms if f.get("enctype") == "multipart/form-data")
-    data = {}
-    for name, value in form.form_values():
-        data.setdefault(name, []).append(value)
-    data.update(changes)
-    return data
 
 
 def portrait_sources(html, person_name):

@@ -305,8 +305,9 @@ def test_a_change_rolled_back_keeps_the_cached_pages(shared_cache, django_captur
     assert get("/").outcome == "hit"
 
 
-def test_another_process_bump_is_seen_on_the_next_request(shared_cache):
+def test_another_process_bump_is_seen_on_the_next_request(shared_cache, settings):
     """A second backend on its own connections stands for another process sharing Redis."""
+    settings.PAGE_CACHE_RECHECK_SECONDS = 3600  # only the notice can tell this process
     get("/")
     assert get("/").outcome == "hit"
     other_process = caches.create_connection("default")
@@ -315,7 +316,19 @@ def test_another_process_bump_is_seen_on_the_next_request(shared_cache):
     assert get("/").outcome == "hit"
 
 
-def test_a_version_lost_from_the_cache_never_serves_old_pages(shared_cache):
+def test_without_a_notice_the_version_is_read_again_after_the_recheck_delay(shared_cache, settings):
+    """A subscription silently cut by the network: the version is still read again regularly."""
+    get("/")
+    settings.PAGE_CACHE_RECHECK_SECONDS = 3600
+    assert get("/").outcome == "hit"
+    caches.create_connection("default").set(pagecache.VERSION_KEY, pagecache.new_version(), timeout=None)
+    assert get("/").outcome == "hit"  # not told, not rechecked yet
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    assert get("/").outcome == "miss"
+
+
+def test_a_version_lost_from_the_cache_never_serves_old_pages(shared_cache, settings):
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
     get("/")
     redis.Redis.from_url(REDIS_URL).flushdb()
     assert get("/").outcome == "miss"
