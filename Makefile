@@ -6,7 +6,7 @@ PORT ?= 8000
 # Browser tests leave Chromium profiles behind: keep them in a scratch folder.
 export TMPDIR ?= $(CURDIR)/.tmp
 
-.PHONY: run test lint format migrations-check clean
+.PHONY: run test lint format migrations-check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,5 +47,14 @@ format: $(VENV)/.dev
 migrations-check: $(VENV)/.dev .env
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Measures the site as in production against its ceiling: needs PostgreSQL, Redis, wrk and chromium
+# (bench/README.md). Lighthouse comes from npm, pinned in bench/package-lock.json.
+bench: $(VENV)/.dev .env bench/node_modules/.installed
+	$(BIN)/python bench/run.py
+
+bench/node_modules/.installed: bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) .tmp test-results staticfiles
+	rm -rf $(VENV) .tmp test-results staticfiles bench/node_modules bench/results

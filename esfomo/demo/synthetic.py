@@ -45,7 +45,8 @@ def synthesize(year: int, sizes: Sizes, replace: bool = False) -> Edition:
         if not replace:
             raise ValueError(f"An edition of {year} exists; pass --replace to rebuild it.")
         existing.delete()
-        Person.objects.filter(slug__startswith=f"synthetic-{year}-").delete()
+    # Its people, including any left behind by an edition deleted in the admin.
+    Person.objects.filter(slug__startswith=f"synthetic-{year}-").delete()
     # Made-up names and titles, not secrets.
     rng = random.Random(year)  # noqa: S311  # nosec B311
     edition = Edition.objects.create(
