@@ -23,8 +23,10 @@
   `PAGE_CACHE_SECONDS`. When Django cannot answer (5xx, e.g. the database is down), the last
   stored copy of the page is served instead (`X-Page-Cache: stale`).
 
-A view may opt in when its response depends only on the address (scheme, host, path, query string)
-and the content: not on cookies, headers or the user.
+A view may opt in when its response depends only on the address (scheme, host, path) and the
+content: not on cookies, headers or the user. Requests with a query string are left to Django,
+so that endless variants of an address cannot fill the cache. Pages are keyed by a fingerprint of
+the release's code, templates and static files too, so a deploy never serves older markup.
 """
 
 import functools
@@ -35,8 +37,10 @@ import math
 import secrets
 import threading
 import time
+from pathlib import Path
 
 import brotli
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
@@ -202,7 +206,26 @@ def _forget_cache_state(setting, **kwargs):
         _this_thread = threading.local()
 
 
-def page_key(environ) -> str:
+def code_fingerprint() -> str:
+    """Return a digest of what renders pages (the project's code, templates and static manifest).
+
+    It is part of every page's key, so a new release never serves pages an older one rendered
+    (with other markup, or links to static files that no longer exist), while the processes of
+    one release share theirs.
+    """
+    base = Path(settings.BASE_DIR)
+    roots = [Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(base)]
+    roots += [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", ())]
+    files = sorted({path for root in roots for path in root.rglob("*") if path.suffix in (".py", ".html", ".txt")})
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    digest = hashlib.blake2b(digest_size=8)
+    for path in [*files, manifest] if manifest.exists() else files:
+        digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_key(environ, prefix=PAGE_KEY_PREFIX) -> str:
     """Return the cache key of everything in a request that a public page's response depends on."""
     parts = (
         environ.get("wsgi.url_scheme", ""),
@@ -212,10 +235,9 @@ def page_key(environ) -> str:
         environ.get("SERVER_PORT", ""),
         environ.get("SCRIPT_NAME", ""),
         environ.get("PATH_INFO", ""),
-        environ.get("QUERY_STRING", ""),
     )
     digest = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
-    return PAGE_KEY_PREFIX + digest
+    return prefix + digest
 
 
 def preferred_encoding(accept_encoding: str, available) -> str:
@@ -362,6 +384,7 @@ class PageCache:
         self.skipped_prefixes = tuple(
             url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url and url.startswith("/")
         )
+        self.key_prefix = f"{PAGE_KEY_PREFIX}{code_fingerprint()}:"
         self.local = {}
         self.local_lock = threading.Lock()
 
@@ -369,7 +392,7 @@ class PageCache:
         cache = page_cache()
         if isinstance(cache, DummyCache) or not self.may_serve(environ) or cache_is_down():
             return self.pass_through(environ, start_response)
-        key = page_key(environ)
+        key = page_key(environ, self.key_prefix)
         page = self.local.get(key)
         try:
             version = current_version(cache)
@@ -402,6 +425,9 @@ class PageCache:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return False
         if environ.get("PATH_INFO", "").startswith(self.skipped_prefixes):
+            return False
+        if environ.get("QUERY_STRING"):
+            # Endless variants of one page (?utm_source=…) would fill the cache: Django answers them.
             return False
         cookie = environ.get("HTTP_COOKIE")
         if not cookie:

@@ -180,10 +180,30 @@ def test_a_head_request_gets_the_headers_only(shared_cache):
     assert int(answer.headers["Content-Length"]) > 1000
 
 
-def test_pages_differ_by_address_and_query_string(shared_cache):
+def test_pages_differ_by_address(shared_cache):
     assert "ES-FoMo III" in get("/").text
     assert "Vienna" in get("/2024/").text
-    assert get("/?utm_source=mail").outcome == "miss"
+    assert "Vienna" not in get("/").text
+
+
+def test_addresses_with_a_query_string_are_left_to_django(shared_cache):
+    get("/")
+    for _ in range(2):
+        answer = get("/?utm_source=mail")
+        assert (answer.status, answer.outcome) == (200, None)
+
+
+def test_a_new_release_never_serves_pages_of_the_previous_one(shared_cache, settings, tmp_path):
+    """Other templates or static files make another fingerprint, hence other keys."""
+    global application
+    get("/")
+    assert get("/").outcome == "hit"
+    (tmp_path / "new.html").write_text("{# a template of the next release #}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    next_release = PageCache(get_wsgi_application())
+    assert next_release.key_prefix != application.key_prefix
+    application = next_release
+    assert get("/").outcome == "miss"
 
 
 # --- Invalidation --------------------------------------------------------------------
