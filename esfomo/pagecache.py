@@ -68,8 +68,6 @@ NOT_MODIFIED_HEADERS = frozenset(
 )
 
 _cache_down_until = 0.0
-
-
 _this_thread = threading.local()
 
 
