@@ -150,9 +150,9 @@ def test_replacing_a_photo_gives_it_a_new_name(admin_client, s3_media):
 # --- Local disk ----------------------------------------------------------------------
 
 
-def test_uploads_on_disk_are_served_by_the_app_with_a_week_of_caching(live_server, client):
+def test_uploads_on_disk_are_served_by_the_app_with_a_week_of_caching(demo_site, client):
     _, urls = portrait_sources(client.get("/").content.decode(), "Dao")
-    status, headers, body = fetch(live_server.url + urls[0])
+    status, headers, body = fetch(demo_site.url + urls[0])
     assert status == 200
     assert headers["Content-Type"] == "image/webp"
     assert headers["Cache-Control"] == f"public, max-age={settings.MEDIA_CACHE_SECONDS}"
