@@ -42,3 +42,13 @@ def test_static_files_have_hashed_names_compressed_copies_and_far_future_headers
     # The unhashed name still works, but may change at the next release: cached briefly.
     headers, _ = fetch(demo_site.url + "/static/css/site.css")
     assert headers["Cache-Control"] == "max-age=60, public"
+
+
+def test_a_first_visit_of_the_homepage_weighs_under_50_kb_without_photos(demo_site):
+    """HTML, CSS, JS and icon as a browser downloads them (brotli); the site uses system fonts."""
+    headers, html = fetch(demo_site.url + "/", accept_encoding="br")
+    assert headers["Content-Encoding"] == "br"
+    total = len(html)
+    for link in static_links(brotli.decompress(html)):
+        total += len(fetch(demo_site.url + link, accept_encoding="br")[1])
+    assert total <= 50 * 1024, total
