@@ -89,8 +89,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W038"]
 
 # --- Cache and page cache ---------------------------------------------------------
 
-# Local memory for a single process; a Redis URL when several processes share pages
-# (e.g. redis://cache.internal:6379/0); dummycache:// turns caching off.
+# Local memory by default (each process keeps its own pages and asks the database whether they
+# are current); a Redis URL when several processes share pages (e.g. redis://cache.internal:6379/0),
+# which also spares hits any query; dummycache:// turns caching off.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://esfomo")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, reusing its Redis client (see the module).

@@ -13,7 +13,6 @@ admin.site.site_header = "ES-FoMo portal"
 admin.site.site_title = "ES-FoMo admin"
 admin.site.index_title = "Site content"
 
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploads on the local disk (no S3 bucket configured); see esfomo/media.py.
