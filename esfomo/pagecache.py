@@ -388,7 +388,8 @@ class PageCache:
 
     def __call__(self, environ, start_response):
         cache = page_cache()
-        if isinstance(cache, DummyCache) or not self.may_serve(environ) or cache_is_down():
+        # In local development (DEBUG) a template edit must show at once: Django answers everything.
+        if settings.DEBUG or isinstance(cache, DummyCache) or not self.may_serve(environ) or cache_is_down():
             return self.pass_through(environ, start_response)
         key = page_key(environ, self.key_prefix)
         page = self.local.get(key)

@@ -462,3 +462,9 @@ def test_with_caching_off_every_request_goes_to_django(settings):
     assert answer.status == 200
     assert answer.outcome is None
     assert pagecache.STORE_HEADER not in answer.headers
+
+
+def test_in_local_development_every_request_goes_to_django(shared_cache, settings):
+    settings.DEBUG = True
+    get("/")
+    assert get("/").outcome is None
