@@ -165,14 +165,17 @@ def _share(request, response):
         return response
     if not response.has_header("ETag"):
         response["ETag"] = f'W/"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=0,  # browsers revalidate every time (a 304 from the page cache costs nothing)
-        s_maxage=settings.PAGE_CACHE_SECONDS,
-        stale_while_revalidate=settings.PAGE_CACHE_SECONDS,
-        stale_if_error=24 * 3600,  # a CDN keeps serving the site while the origin is down
-    )
+    shared = {
+        "public": True,
+        "s_maxage": settings.PAGE_CACHE_SECONDS,
+        "stale_while_revalidate": settings.PAGE_CACHE_SECONDS,
+        "stale_if_error": 24 * 3600,  # a CDN keeps serving the site while the origin is down
+    }
+    if "max-age" not in response.get("Cache-Control", ""):
+        # Browsers revalidate every time (a 304 from the page cache costs nothing), unless the
+        # view chose otherwise (calendar feeds may be kept a few minutes).
+        shared["max_age"] = 0
+    patch_cache_control(response, **shared)
     response[STORE_HEADER] = "1"
     last_modified = response.get("Last-Modified")
     return get_conditional_response(

@@ -9,15 +9,18 @@ from unittest import mock
 import brotli
 import pytest
 import redis
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.http import HttpResponse
 from django.test import override_settings
+from django.utils.cache import patch_cache_control
 
 from esfomo import pagecache
 from esfomo.models import Announcement, Edition, Page
-from esfomo.pagecache import PageCache
+from esfomo.pagecache import PageCache, public_page
 from people.models import Person, Sponsor
 from program.models import Paper, Session, Talk
 from tests.conftest import require
@@ -468,3 +471,17 @@ def test_in_local_development_every_request_goes_to_django(shared_cache, setting
     settings.DEBUG = True
     get("/")
     assert get("/").outcome is None
+
+
+def test_a_view_keeps_the_browser_lifetime_it_chose(rf, settings):
+    def feed(request):
+        response = HttpResponse("BEGIN:VCALENDAR", content_type="text/calendar")
+        patch_cache_control(response, public=True, max_age=300)
+        return response
+
+    request = rf.get("/schedule.ics")
+    request.user = AnonymousUser()
+    response = public_page(feed)(request)
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"public", "max-age=300", f"s-maxage={settings.PAGE_CACHE_SECONDS}"} <= cache_control
+    assert response[pagecache.STORE_HEADER] == "1"
