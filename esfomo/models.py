@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 
 from people import images
 
-from . import pagecache
+from . import content_version
 from .fields import WebAddressField
 from .markup import render_inline, render_markdown
 
@@ -58,7 +58,7 @@ class EditionQuerySet(models.QuerySet):
         Code that changes content without saving models one by one (`QuerySet.update()`, bulk
         imports, raw SQL) calls this afterwards.
         """
-        pagecache.bump_on_commit(using=self.db)
+        content_version.bump_on_commit(using=self.db)
         return self.update(content_version=F("content_version") + 1, content_changed_at=timezone.now())
 
 

@@ -7,19 +7,14 @@
   responses (with brotli and gzip bodies made once) and answers later requests for the same
   address itself: no Django middleware, no database. Requests carrying a session cookie (staff)
   go straight to Django.
-- Every stored page is tagged with the site's content version and is served only while that is
-  still the version. With a shared cache (Redis) the version is a token kept in the cache and
-  replaced by `bump()` whenever content changes: `Edition.objects.touch()`, which every save or
-  delete of content calls, bumps once its transaction commits, and Redis tells every process at
-  once (esfomo/redis_cache.py), so a hit costs no database query and no cache round trip. With a
-  process-local cache (local memory) the version is read from the editions in the database, one
-  small query, since only the database knows what other processes changed. Either way the version
-  is read before the page is rendered, so a render racing a change is stored under the old
-  version and never served.
+- Every stored page is tagged with the site's content version (esfomo/content_version.py) and is
+  served only while that is still the version: with Redis, a hit costs no database query and
+  usually no round trip; with local memory, one small query. The version is read before the page
+  is rendered, so a render racing a change is stored under the old version and never served.
 - Hits answer conditional requests (If-None-Match, If-Modified-Since) with 304. Last-Modified is
   the time of the content version unless the view set its own.
 - Resilience: when the cache cannot be reached, requests go to Django (the database) and this
-  process leaves the cache alone for `PAGE_CACHE_RETRY_SECONDS`; a missed `bump()` is bounded by
+  process leaves the cache alone for `PAGE_CACHE_RETRY_SECONDS`; a missed bump is bounded by
   `PAGE_CACHE_SECONDS`. When Django cannot answer (5xx, e.g. the database is down), the last
   stored copy of the page is served instead (`X-Page-Cache: stale`).
 
@@ -33,8 +28,6 @@ import functools
 import gzip
 import hashlib
 import logging
-import math
-import secrets
 import threading
 import time
 from pathlib import Path
@@ -42,19 +35,18 @@ from pathlib import Path
 import brotli
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import setting_changed
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.dispatch import receiver
 from django.http.cookie import parse_cookie
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
+from .content_version import current_version, page_cache, version_time
+
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pagecache:version"
 # The number changes with the format of a stored page, so a release never reads an older one.
 PAGE_KEY_PREFIX = "pagecache:page1:"
 # Set by `public_page` on responses that may be stored; PageCache removes it before anyone sees it.
@@ -68,72 +60,6 @@ NOT_MODIFIED_HEADERS = frozenset(
 )
 
 _cache_down_until = 0.0
-_this_thread = threading.local()
-
-
-def page_cache():
-    """Return this thread's cache backend (kept at hand: Django's lookup costs more than a hit)."""
-    cache = getattr(_this_thread, "cache", None)
-    if cache is None:
-        cache = _this_thread.cache = caches[settings.PAGE_CACHE_ALIAS]
-    return cache
-
-
-# --- The content version ----------------------------------------------------------
-
-
-def new_version() -> str:
-    """Return a version token never used before: milliseconds since the epoch and a random part."""
-    return f"{time.time_ns() // 1_000_000}-{secrets.token_hex(4)}"
-
-
-def version_time(version: str) -> int:
-    """Return the moment a version began, in whole seconds rounded up (for Last-Modified)."""
-    return math.ceil(int(version.partition("-")[0]) / 1000)
-
-
-def current_version(cache) -> str:
-    """Return the content version, starting one if the cache has none (first start, flush, eviction)."""
-    if isinstance(cache, LocMemCache):
-        # One process's memory: only the database knows of changes made by other processes.
-        return database_version()
-    if hasattr(cache, "get_watched"):  # Redis: read again only when told of a change
-        version = cache.get_watched(VERSION_KEY, recheck=settings.PAGE_CACHE_RECHECK_SECONDS)
-    else:
-        version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, new_version(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def database_version() -> str:
-    """Return a version derived from every edition's content version (one small query)."""
-    # Imported here: the models module imports this one.
-    from .models import Edition
-
-    rows = list(Edition.objects.order_by("pk").values_list("pk", "content_version", "content_changed_at"))
-    # Versions only grow and keys are never reused, so this list never repeats.
-    digest = hashlib.blake2b(repr([row[:2] for row in rows]).encode(), digest_size=8).hexdigest()
-    latest = max((row[2] for row in rows), default=None)
-    return f"{int(latest.timestamp() * 1000) if latest else 0}-{digest}"
-
-
-def bump():
-    """Start a new content version: every stored page is stale at once, in every process."""
-    cache = page_cache()
-    if isinstance(cache, LocMemCache | DummyCache):
-        return  # the editions' versions in the database are the version
-    try:
-        write = getattr(cache, "set_notifying", cache.set)
-        write(VERSION_KEY, new_version(), timeout=None)
-    except Exception:
-        logger.exception("Could not start a new page cache version; pages may stay stale up to PAGE_CACHE_SECONDS")
-
-
-def bump_on_commit(using=None):
-    """Bump once the current transaction commits, so that no process renders the old rows under the new version."""
-    transaction.on_commit(bump, using=using)
 
 
 # --- Opting a view in -------------------------------------------------------------
@@ -204,7 +130,6 @@ def _forget_cache_state(setting, **kwargs):
     if setting in ("CACHES", "PAGE_CACHE_ALIAS"):
         global _cache_down_until, _this_thread
         _cache_down_until = 0.0
-        _this_thread = threading.local()
 
 
 def code_fingerprint() -> str:

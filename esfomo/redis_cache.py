@@ -9,7 +9,7 @@
   otherwise answers from memory after a non-blocking look at its subscription. Redis delivers a
   notice to every subscriber before the writer's own command returns, so a process sees a change
   made by another one before that process has answered its request. The page cache reads its
-  content version this way on every request (see esfomo/pagecache.py).
+  content version this way on every request (see esfomo/content_version.py).
 """
 
 import select

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.utils.cache import patch_cache_control
 
-from esfomo import pagecache
+from esfomo import content_version, pagecache
 from esfomo.models import Announcement, Edition, Page
 from esfomo.pagecache import PageCache, public_page
 from people.models import Person, Sponsor
@@ -334,7 +334,7 @@ def test_another_process_bump_is_seen_on_the_next_request(shared_cache, settings
     get("/")
     assert get("/").outcome == "hit"
     other_process = caches.create_connection("default")
-    other_process.set_notifying(pagecache.VERSION_KEY, pagecache.new_version())
+    other_process.set_notifying(content_version.VERSION_KEY, content_version.new_version())
     assert get("/").outcome == "miss"
     assert get("/").outcome == "hit"
 
@@ -344,7 +344,7 @@ def test_without_a_notice_the_version_is_read_again_after_the_recheck_delay(shar
     get("/")
     settings.PAGE_CACHE_RECHECK_SECONDS = 3600
     assert get("/").outcome == "hit"
-    caches.create_connection("default").set(pagecache.VERSION_KEY, pagecache.new_version(), timeout=None)
+    caches.create_connection("default").set(content_version.VERSION_KEY, content_version.new_version(), timeout=None)
     assert get("/").outcome == "hit"  # not told, not rechecked yet
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
     assert get("/").outcome == "miss"
