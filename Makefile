@@ -6,7 +6,7 @@ PORT ?= 8000
 # Browser tests leave Chromium profiles behind: keep them in a scratch folder.
 export TMPDIR ?= $(CURDIR)/.tmp
 
-.PHONY: run test lint format migrations-check load clean
+.PHONY: run test lint format migrations-check load bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,5 +52,14 @@ migrations-check: $(VENV)/.dev .env
 load: $(VENV)/.dev .env
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
+# Measures the site as in production against its ceiling: needs PostgreSQL, Redis, wrk and chromium
+# (bench/README.md). Lighthouse comes from npm, pinned in bench/package-lock.json.
+bench: $(VENV)/.dev .env bench/node_modules/.installed
+	$(BIN)/python bench/run.py
+
+bench/node_modules/.installed: bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) .tmp test-results staticfiles
+	rm -rf $(VENV) .tmp test-results staticfiles bench/node_modules bench/results

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 
 from people import images
 
+from . import content_version
 from .fields import WebAddressField
 from .markup import render_inline, render_markdown, validate_markdown
 
@@ -52,7 +53,12 @@ class EditionQuerySet(models.QuerySet):
         return self.published().order_by("-is_current", "-year").first()
 
     def touch(self):
-        """Mark the content of these editions as changed (cache keys and ETags follow)."""
+        """Mark the content of these editions as changed (ETags follow, and every cached page once committed).
+
+        Code that changes content without saving models one by one (`QuerySet.update()`, bulk
+        imports, raw SQL) calls this afterwards.
+        """
+        content_version.bump_on_commit(using=self.db)
         return self.update(content_version=F("content_version") + 1, content_changed_at=timezone.now())
 
 

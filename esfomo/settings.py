@@ -107,10 +107,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # may swap two positions in one transaction. SQLite (local development only) cannot defer them.
 SILENCED_SYSTEM_CHECKS = ["models.W038"]
 
-# --- Cache ------------------------------------------------------------------------
+# --- Cache and page cache ---------------------------------------------------------
 
-# Local memory for a single process; a Redis URL when several processes share pages.
+# Local memory by default (each process keeps its own pages and asks the database whether they
+# are current); a Redis URL when several processes share pages (e.g. redis://cache.internal:6379/0),
+# which also spares hits any query; dummycache:// turns caching off.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://esfomo")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing its Redis client (see the module).
+    CACHES["default"]["BACKEND"] = "esfomo.redis_cache.RedisCache"
+    # Give up quickly on an unreachable Redis: the site then serves from the database.
+    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
+
+# Anonymous visitors' public pages are kept whole (esfomo/pagecache.py); any content change
+# replaces the content version, so this only bounds how long a CDN may keep a page and how late a
+# scheduled announcement may appear.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# A page stays stored this long past its freshness, to be served when Django cannot answer
+# (database down); any newer content replaces it as soon as Django answers again.
+PAGE_CACHE_STALE_SECONDS = 24 * 3600
+# With Redis, each process hears of a new version at once; it reads the version again after this
+# many seconds anyway, in case the network silently cut its subscription.
+PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
+# Pages each process also keeps in its own memory (checked against the shared version on every request).
+PAGE_CACHE_LOCAL_ENTRIES = 200
+# After a cache failure, a process serves from the database this long before trying the cache again.
+PAGE_CACHE_RETRY_SECONDS = 5
+# Requests carrying the session cookie (logged-in organizers) always go to Django, and so do
+# requests carrying any cookie named here (a feature whose pages depend on a cookie).
+PAGE_CACHE_BYPASS_COOKIES = frozenset()
 
 # --- Passwords and login throttling -------------------------------------------------
 
@@ -164,6 +190,34 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Media storage ----------------------------------------------------------------
+
+# Photos, logos and their renditions go to an S3-compatible bucket when one is named, because a
+# PaaS disk is wiped at every deploy; otherwise to MEDIA_ROOT, served by the app (esfomo/media.py).
+# boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment itself.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+# How long browsers may keep an upload: a replaced photo gets a new name, so pages never show an old one.
+MEDIA_CACHE_SECONDS = 7 * 24 * 3600
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Blank for Amazon S3; the provider's address otherwise (Cloudflare R2, Backblaze B2, MinIO…).
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # A CDN or public bucket host for the URLs in pages, e.g. media.esfomo.org.
+            "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            # Blank when the bucket's policy makes objects public; "public-read" where ACLs are used.
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="") or None,
+            # Plain public URLs: cached pages must not carry signatures that expire.
+            "querystring_auth": False,
+            # A new upload never replaces another file of the same name.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": f"public, max-age={MEDIA_CACHE_SECONDS}"},
+        },
+    }
+
 # Uploads larger than this are refused before Pillow sees them.
 MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_UPLOAD_BYTES
@@ -180,9 +234,10 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = False
-# Preloading binds every subdomain for months, a decision for whoever owns the domain; so
-# `check --deploy` does not warn about it.
+# Preloading commits the domain and all its subdomains to HTTPS in browsers for months; a host
+# opts in deliberately (SECURE_HSTS_PRELOAD=true, then hstspreload.org), so Django's reminder
+# (security.W021) is silenced below.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS += ["security.W021"]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from .media import serve_media
+from .pagecache import public_page
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = "ES-FoMo portal"
@@ -16,14 +18,11 @@ handler500 = "esfomo.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Uploads on the local disk (no S3 bucket configured); see esfomo/media.py.
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media, name="media"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("program.urls")),
     path("", include("people.urls")),
     # Last: its `<slug>/` pattern catches every other first path segment.
     path("", include("esfomo.site_urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

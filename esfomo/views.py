@@ -17,11 +17,13 @@ from people.models import Role, Sponsor
 from program.schedule import schedule_for
 
 from .models import Page
+from .pagecache import public_page
 from .queries import edition_for, frame_for
 from .social_card import card_for, card_key, card_path
 from .structured_data import EditionEvent
 
 
+@public_page
 @require_GET
 def home(request, year=None):
     edition = edition_for(request, year)
@@ -55,6 +57,7 @@ def home(request, year=None):
     return render(request, "esfomo/home.html", context)
 
 
+@public_page
 @require_GET
 def page(request, slug, year=None):
     edition = edition_for(request, year)
@@ -85,6 +88,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+@public_page
 @require_GET
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")

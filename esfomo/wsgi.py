@@ -1,10 +1,7 @@
-"""
-WSGI config for esfomo project.
+"""WSGI entry point (gunicorn, runserver, the test live server): Django behind the page cache.
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+Anonymous requests for public pages are answered by `PageCache` from the shared cache, without
+entering Django; everything else goes through Django as usual. See esfomo/pagecache.py.
 """
 
 import os
@@ -13,4 +10,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esfomo.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from esfomo.pagecache import PageCache  # noqa: E402 (needs the settings configured above)
+
+application = PageCache(django_application)

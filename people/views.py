@@ -4,18 +4,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from esfomo.pagecache import public_page
 from esfomo.queries import edition_for, frame_for
 
 from .appearances import participants
 from .models import Person
 
 
+@public_page
 @require_GET
 def index(request):
     edition = edition_for(request)
     return render(request, "people/index.html", {**frame_for(request, edition), "participants": participants()})
 
 
+@public_page
 @require_GET
 def person(request, slug):
     person = get_object_or_404(Person, slug=slug)

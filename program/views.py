@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_safe
 
 from esfomo.conditional import edition_conditional
+from esfomo.pagecache import public_page
 from esfomo.queries import edition_for, frame_for
 
 from .exporters import ICalExporter, ImportantDatesExporter
@@ -19,6 +20,7 @@ from .schedule import Day, schedule_for, session_for
 EXPORT_MAX_AGE = 300
 
 
+@public_page
 @require_GET
 def papers(request, year=None):
     edition = edition_for(request, year)
@@ -55,12 +57,14 @@ def exported(exporter):
     return response
 
 
+@public_page
 @export
 def schedule_export(request, exporter, year=None):
     edition = edition_for(request, year)
     return exported(exporter(edition, schedule_for(edition)))
 
 
+@public_page
 @export
 def session_calendar(request, uid, year):
     edition = edition_for(request, year)
@@ -71,6 +75,7 @@ def session_calendar(request, uid, year):
     return exported(exporter)
 
 
+@public_page
 @export
 def dates_calendar(request, year=None):
     edition = edition_for(request, year)

@@ -28,3 +28,9 @@ def errors(response) -> str:
     """The text of the error messages on an admin form page."""
     document = lxml.html.fromstring(response.content.decode())
     return " ".join(e.text_content().strip() for e in document.cssselect(".errorlist, .errornote"))
+
+
+def admin_form(html, **changes) -> dict[str, list]:
+    """The admin form's fields as lists of values (as raw HTTP posts send them), with `changes` applied."""
+    values = {**form_values(html if isinstance(html, str) else html.decode()), **changes}
+    return {name: value if isinstance(value, list) else [value] for name, value in values.items()}

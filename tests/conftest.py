@@ -80,15 +80,21 @@ def demo_site(live_server, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def live_server():
-    """pytest-django's live server, but with static files served by WhiteNoise as in production.
+    """pytest-django's live server, but serving the production WSGI application (esfomo/wsgi.py).
 
-    Django's test server would otherwise serve /static/ itself from the source folders, which
-    knows nothing of the hashed, compressed names the pages link to.
+    Django's test server would otherwise serve /static/ and /media/ itself from the source
+    folders, which knows nothing of the hashed, compressed names the pages link to, and would
+    leave out the page cache in front of Django.
     """
+    from django.core.wsgi import get_wsgi_application
     from pytest_django.live_server_helper import LiveServer
 
+    from esfomo.pagecache import PageCache
+
+    # Built now, with the test settings in force (esfomo.wsgi may have been imported earlier).
+    production_application = PageCache(get_wsgi_application())
     server = LiveServer("localhost:0", start=False)
-    server.thread.static_handler = lambda application: application
+    server.thread.static_handler = lambda test_application: production_application
     server.start()
     yield server
     server.stop()

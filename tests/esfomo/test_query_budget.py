@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from esfomo.demo.synthetic import Sizes, synthesize
 from esfomo.models import Edition
-from people.models import Role
+from people.models import Person, Role
 from program.models import Paper, Session
 from tests.factories import (
     EditionFactory,
@@ -62,3 +63,31 @@ def test_page_query_count_does_not_grow_with_the_edition(client, path, budget):
     assert Edition.objects.filter(pk__in=[small.pk, large.pk]).count() == 2
     assert queries_for(client, path.format(year=small.year)) == budget
     assert queries_for(client, path.format(year=large.year)) == budget
+
+
+@pytest.fixture(scope="module")
+def synthesized(django_db_setup, django_db_blocker):
+    """The sizes `make bench` reports: a tiny edition and one of 200 people, 60 sessions, 300 papers (built once)."""
+    with django_db_blocker.unblock():
+        tiny = synthesize(2090, Sizes(people=4, sessions=3, papers=3))
+        large = synthesize(2091, Sizes(people=200, sessions=60, papers=300))
+    yield tiny, large
+    with django_db_blocker.unblock():
+        Edition.objects.filter(pk__in=[tiny.pk, large.pk]).delete()
+        Person.objects.filter(slug__startswith="synthetic-").delete()
+
+
+@pytest.mark.parametrize(
+    ("path", "budget"),
+    [("/{year}/", 12), ("/{year}/call/", 7), ("/{year}/papers/", 8), ("/people/synthetic-{year}-1/", 7)],
+)
+def test_synthesized_editions_tiny_and_large_run_the_same_queries(client, synthesized, path, budget):
+    tiny, large = synthesized
+    assert (large.roles.count(), large.sessions.count(), large.papers.count()) == (200, 60, 300)
+    assert queries_for(client, path.format(year=tiny.year)) == budget
+    assert queries_for(client, path.format(year=large.year)) == budget
+
+
+@pytest.mark.parametrize(("path", "budget"), [("/robots.txt", 0), ("/sitemap.xml", 4)])
+def test_site_files_run_a_fixed_number_of_queries(client, synthesized, path, budget):
+    assert queries_for(client, path) == budget
