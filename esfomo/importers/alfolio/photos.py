@@ -94,4 +94,3 @@ class Photos:
                 return handle.read()
         except (OSError, ValueError):
             return None
-
