@@ -95,10 +95,13 @@ def test_debug_is_off_unless_asked_for_and_off_means_every_protection(deployed, 
 
 def test_whitenoise_comes_right_after_the_security_middleware(deployed):
     middleware = settings_of(deployed, "MIDDLEWARE", **PRODUCTION)["MIDDLEWARE"]
-    assert middleware[:2] == [
-        "django.middleware.security.SecurityMiddleware",
-        "whitenoise.middleware.WhiteNoiseMiddleware",
-    ]
+    security = middleware.index("django.middleware.security.SecurityMiddleware")
+    assert middleware[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
+    # Only the header middleware comes first, so that static files carry the policies too.
+    assert set(middleware[:security]) <= {
+        "esfomo.middleware.ContentSecurityPolicyMiddleware",
+        "django_permissions_policy.PermissionsPolicyMiddleware",
+    }
 
 
 def test_the_cache_url_selects_redis_with_short_timeouts(deployed):

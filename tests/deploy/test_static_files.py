@@ -27,7 +27,7 @@ def static_links(html):
 def test_static_files_have_hashed_names_compressed_copies_and_far_future_headers(demo_site):
     _, html = fetch(demo_site.url + "/")
     links = static_links(html)
-    assert len(links) == 4  # stylesheet, icon, two scripts
+    assert len(links) == 5  # stylesheet, icon, three scripts (theme, site, plan)
     assert all(HASHED.match(link) for link in links), links
     for link in links:
         _, plain = fetch(demo_site.url + link)
