@@ -13,8 +13,9 @@
   is rendered, so a render racing a change is stored under the old version and never served.
 - Hits answer conditional requests (If-None-Match, If-Modified-Since) with 304. Last-Modified is
   the time of the content version unless the view set its own.
-- Resilience: when the cache cannot be reached, requests go to Django (the database) and this
-  process leaves the cache alone for `PAGE_CACHE_RETRY_SECONDS`; a missed bump is bounded by
+- Resilience: when the shared cache cannot be reached, this process leaves it alone for
+  `PAGE_CACHE_RETRY_SECONDS` and serves its own pages, checked against the editions' versions in
+  the database (one small query per hit); a bump missed meanwhile is bounded by
   `PAGE_CACHE_SECONDS`. When Django cannot answer (5xx, e.g. the database is down), the last
   stored copy of the page is served instead (`X-Page-Cache: stale`).
 
@@ -43,7 +44,7 @@ from django.http.cookie import parse_cookie
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-from .content_version import current_version, page_cache, version_time
+from .content_version import current_version, database_version, page_cache, version_time
 
 logger = logging.getLogger(__name__)
 
@@ -317,16 +318,16 @@ class PageCache:
     def __call__(self, environ, start_response):
         cache = page_cache()
         # In local development (DEBUG) a template edit must show at once: Django answers everything.
-        if settings.DEBUG or isinstance(cache, DummyCache) or not self.may_serve(environ) or cache_is_down():
+        if settings.DEBUG or isinstance(cache, DummyCache) or not self.may_serve(environ):
             return self.pass_through(environ, start_response)
         key = page_key(environ, self.key_prefix)
         page = self.local.get(key)
         try:
-            version = current_version(cache)
+            version, shared = self.version(None if cache_is_down() else cache)
             if page is None or not page.is_current(version):
-                shared = cache.get(key)
-                if shared is not None:
-                    page = shared
+                stored = self.shared_page(shared, key)
+                if stored is not None:
+                    page = stored
                     if page.is_current(version):
                         self.keep(key, page)
         except DatabaseError:
@@ -334,12 +335,36 @@ class PageCache:
             if page is not None:
                 return page.respond(environ, start_response, "stale")
             return self.pass_through(environ, start_response)
-        except Exception:
-            mark_cache_down()
-            return self.pass_through(environ, start_response)
         if page is not None and page.is_current(version):
             return page.respond(environ, start_response, "hit")
-        return self.render_and_store(environ, start_response, cache, key, version, stale=page)
+        return self.render_and_store(environ, start_response, shared, key, version, stale=page)
+
+    @staticmethod
+    def version(shared):
+        """Return the content version and the shared cache to use, or None when it has failed.
+
+        Without the shared cache (Redis unreachable), the editions' versions in the database say
+        whether this process's own pages are current: the site stays fast on the conference day
+        even then, at the cost of one small query per hit.
+        """
+        if shared is not None:
+            try:
+                return current_version(shared), shared
+            except DatabaseError:
+                raise
+            except Exception:
+                mark_cache_down()
+        return database_version(), None
+
+    @staticmethod
+    def shared_page(shared, key):
+        if shared is None:
+            return None
+        try:
+            return shared.get(key)
+        except Exception:
+            mark_cache_down()
+            return None
 
     def keep(self, key, page):
         with self.local_lock:
@@ -406,9 +431,10 @@ class PageCache:
                 result.close()
         page = Page.from_response(version, status, headers, body)
         self.keep(key, page)
-        try:
-            # Kept well past its freshness, to answer while Django cannot.
-            cache.set(key, page, timeout=settings.PAGE_CACHE_STALE_SECONDS)
-        except Exception:
-            mark_cache_down()
+        if cache is not None:
+            try:
+                # Kept well past its freshness, to answer while Django cannot.
+                cache.set(key, page, timeout=settings.PAGE_CACHE_STALE_SECONDS)
+            except Exception:
+                mark_cache_down()
         return page.respond(environ, start_response, "miss")
