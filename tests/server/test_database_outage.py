@@ -3,13 +3,16 @@
 A TCP relay between gunicorn and PostgreSQL is cut (every connection dropped, new ones refused)
 and restored; the shared PostgreSQL server itself is never touched. Before the cut only /healthz
 is asked for (it opens the database connection and is never cached), so the pages checked for the
-outage page cannot come from a page cache. A page cache is tested the same way: ask for the page,
-cut, and expect it again, e.g. with `serve(behind_proxy=True, extra_env={"CACHE_URL": ...})`.
+outage page cannot come from a page cache. The last tests warm the page cache first and expect
+those pages to keep being served during the cut.
 """
 
 import json
 
 import pytest
+import redis
+
+from tests.conftest import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,3 +76,50 @@ def test_an_unreachable_database_gives_the_outage_page_instead_of_a_hang(serve):
     assert site.get("/healthz", timeout=50).status == 503
     site.proxy.restore()
     assert site.get("/").status == 200
+
+
+REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+def redis_is_up() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_pages_in_the_shared_cache_keep_being_served_while_the_database_is_down(serve):
+    """With Redis, a cached page needs no database at all: visitors keep reading the programme."""
+    require(redis_is_up(), f"Redis is not answering at {REDIS_URL}")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    site = serve(behind_proxy=True, extra_env={"CACHE_URL": REDIS_URL})
+    first = site.get("/")
+    assert (first.status, first.headers["X-Page-Cache"]) == (200, "miss")
+    assert site.get("/").headers["X-Page-Cache"] == "hit"
+
+    site.proxy.cut()
+    during = site.get("/")
+    assert (during.status, during.headers["X-Page-Cache"]) == (200, "hit")
+    assert during.body == first.body
+    # A page nobody asked for before the outage cannot come from the cache: the friendly 503.
+    assert_friendly_outage_page(site.get("/call/"))
+    assert site.get("/healthz").status == 503
+
+    site.proxy.restore()
+    assert site.get("/call/").status == 200
+    assert site.get("/healthz").status == 200
+
+
+def test_without_redis_a_process_serves_its_last_copy_while_the_database_is_down(serve):
+    """With the default process-local cache the version lives in the database: the page is served stale."""
+    site = serve(behind_proxy=True, extra_env={"CACHE_URL": None})
+    first = site.get("/")
+    assert first.status == 200
+
+    site.proxy.cut()
+    during = site.get("/")
+    assert (during.status, during.headers["X-Page-Cache"]) == (200, "stale")
+    assert during.body == first.body
+
+    site.proxy.restore()
+    assert site.get("/").headers["X-Page-Cache"] in ("hit", "miss")
