@@ -45,6 +45,9 @@ def test_homepage_renders_cleanly(demo_site, page, screenshot_dir, viewport, sch
     assert broken == []
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert (background == "rgb(18, 21, 19)") == (scheme == "dark")
+    # The demo sponsor's logo is drawn for light backgrounds: in dark mode it sits on a light plate.
+    plate = page.evaluate("getComputedStyle(document.querySelector('.sponsor a')).backgroundColor")
+    assert (plate == "rgb(245, 247, 245)") == (scheme == "dark")
 
 
 def test_the_theme_toggle_overrides_the_system_and_is_remembered(demo_site, page):
