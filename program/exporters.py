@@ -10,6 +10,7 @@ feeds as one event per talk, which attendee apps can star, remind and show as "n
 they stay one event per session, with the talks and their times in the description.
 """
 
+import abc
 import datetime
 import html
 import json
@@ -80,7 +81,7 @@ def session_url(session):
     return site_url(reverse("esfomo:edition", kwargs={"year": session.edition.year}) + f"#session-{session.pk}")
 
 
-class Exporter:
+class Exporter(abc.ABC):
     """One export format of an edition's schedule."""
 
     extension = ""
@@ -97,8 +98,9 @@ class Exporter:
     def sessions(self):
         return [session for day in self.days for session in day.sessions]
 
+    @abc.abstractmethod
     def render(self) -> str:
-        raise NotImplementedError
+        """Return the whole document."""
 
 
 # --- iCalendar ---------------------------------------------------------------------------
