@@ -20,6 +20,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+$(TMPDIR):
+	mkdir -p $@
+
 # Local settings for development: a fresh random secret and DEBUG on. Hosts set their own.
 .env:
 	@$(PYTHON) -c "import secrets; print(f'SECRET_KEY={secrets.token_urlsafe(50)}\nDEBUG=true')" > $@
@@ -31,8 +34,7 @@ run: $(VENV)/.runtime .env
 	@echo "Serving the ES-FoMo portal on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev .env
-	@mkdir -p $(TMPDIR)
+test: $(VENV)/.dev .env | $(TMPDIR)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -49,12 +51,12 @@ migrations-check: $(VENV)/.dev .env
 
 # wrk against the homepage of a local gunicorn while an organizer saves in the admin (bench/load.py).
 # Needs DATABASE_URL (PostgreSQL; it is migrated and seeded) and wrk; 127.0.0.1 only.
-load: $(VENV)/.dev .env
+load: $(VENV)/.dev .env | $(TMPDIR)
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 # Measures the site as in production against its ceiling: needs PostgreSQL, Redis, wrk and chromium
 # (bench/README.md). Lighthouse comes from npm, pinned in bench/package-lock.json.
-bench: $(VENV)/.dev .env bench/node_modules/.installed
+bench: $(VENV)/.dev .env bench/node_modules/.installed | $(TMPDIR)
 	$(BIN)/python bench/run.py
 
 bench/node_modules/.installed: bench/package-lock.json
