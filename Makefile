@@ -50,7 +50,7 @@ migrations-check: $(VENV)/.dev .env
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # wrk against the homepage of a local gunicorn while an organizer saves in the admin (bench/load.py).
-# Needs DATABASE_URL (PostgreSQL; it is migrated and seeded) and wrk; 127.0.0.1 only.
+# Needs PostgreSQL (its own scratch database, LOAD_DATABASE_URL), Redis and wrk; 127.0.0.1 only.
 load: $(VENV)/.dev .env | $(TMPDIR)
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 

@@ -1,9 +1,11 @@
 """Load test: wrk hammers the homepage while an organizer saves content through the admin.
 
-    DATABASE_URL=postgres://... python bench/load.py [--duration 60] [--connections 64]
+    python bench/load.py [--duration 60] [--connections 64]
 
-Everything runs on this machine and talks to 127.0.0.1 only: the script migrates the database
-named by DATABASE_URL and loads the demo content, starts gunicorn (DEBUG off), then runs
+Everything runs on this machine and talks to 127.0.0.1 only: the script drops and creates its own
+database (LOAD_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/esfomo_load; it never reads
+DATABASE_URL), migrates it and loads the demo content, starts gunicorn (DEBUG off) with Redis as
+the page cache (LOAD_CACHE_URL, default redis://127.0.0.1:6379/6), as on the conference day, then runs
 wrk against `/` for the given time while a staff user, signed in over HTTP with a CSRF token,
 saves the current edition's schedule note in the admin in a loop. It prints the homepage's
 responses by status and the count of admin saves, restores the note, and exits non-zero unless
@@ -28,12 +30,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import lxml.html
+from scratch import fresh_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 ORGANIZER = "load-organizer"
 MAX_SAVES = 100_000  # a bound on the loop, whatever the duration
+DATABASE_URL = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/esfomo_load")
+CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/6")
 
 
 def free_port() -> int:
@@ -178,14 +183,17 @@ def main():
     args = parser.parse_args()
     if not 1 <= args.duration <= 600 or not 1 <= args.connections <= 1024:
         raise SystemExit("Keep it bounded: at most 600 seconds and 1024 connections.")
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database for the load test (it is migrated and seeded).")
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("LOAD_DATABASE_URL must name a PostgreSQL database (it is dropped, created and seeded).")
     if not Path(WRK).exists():
         raise SystemExit("wrk is not installed (apt-get install wrk).")
 
     static_root = tempfile.mkdtemp(prefix="esfomo-load-static-")
+    fresh_database(DATABASE_URL)
     env = {
         **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "CACHE_URL": CACHE_URL,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,

@@ -25,11 +25,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 import lxml.html
-import psycopg
+from scratch import fresh_database
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -54,16 +53,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def fresh_database():
-    """Drop and create the bench's database, so every run measures the same freshly seeded demo."""
-    url = urllib.parse.urlparse(DATABASE_URL)
-    name = url.path.lstrip("/")
-    admin_url = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def environment(static_root, media_root, **overrides):
@@ -200,7 +189,7 @@ def row(cells):
 def main():
     RESULTS.mkdir(exist_ok=True)
     say(f"Load average at start: {load_average()} (2 cores shared; figures are noisy when it is high)")
-    fresh_database()
+    fresh_database(DATABASE_URL)
     static_root, media_root = RESULTS / "static", RESULTS / "media"
     shutil.rmtree(media_root, ignore_errors=True)
     env = environment(static_root, media_root)
