@@ -256,6 +256,8 @@ class _Archive:
         try:
             with self.zip.open(info) as handle:
                 data = handle.read(limit + 1)
+        # zipfile signals an encrypted member with RuntimeError and an unknown compression method
+        # with NotImplementedError: both are archives this site cannot read.
         except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error) as error:
             raise ArchiveError(f"“{name}” cannot be read from the archive ({error}).") from error
         if len(data) > limit:
