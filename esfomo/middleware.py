@@ -1,13 +1,17 @@
 """The site's own middleware: the admin's security policy, requests no page can answer, database outages."""
 
+import functools
 import logging
 
-from csp.middleware import CSPMiddleware
-from csp.utils import default_config
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy, default_config
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from . import views
 
@@ -15,21 +19,81 @@ logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the admin's own policy (ADMIN_CONTENT_SECURITY_POLICY) under /admin/."""
+    """django-csp's middleware, with the admin's own policy (ADMIN_CONTENT_SECURITY_POLICY) under /admin/.
+
+    django-csp builds the headers from the settings at every response. Without a nonce or a policy
+    of the view's own, they depend only on whether the page is the admin's: those are built once.
+    """
+
+    def process_response(self, request, response):
+        if (
+            settings.DEBUG
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in _OWN_POLICY_ATTRIBUTES)
+            or _excluded_prefixes()
+        ):
+            return super().process_response(request, response)
+        for header, value in _policy_headers(_is_admin(request)):
+            if value and header not in response:
+                response[header] = value
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         # A policy set by a view (django-csp's decorators) still wins over the admin's.
         if not report_only and parts.config is None and _is_admin(request):
-            parts.config = default_config(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
+            parts.config = _admin_policy()
         return parts
 
 
+# What django-csp's decorators set on a response.
+_OWN_POLICY_ATTRIBUTES = tuple(
+    f"_csp_{part}{suffix}" for part in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+)
+
+
+def _admin_policy():
+    return default_config(settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
+
+
+def _excluded_prefixes():
+    policies = (
+        getattr(settings, name, None) or {}
+        for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    )
+    return any(policy.get("EXCLUDE_URL_PREFIXES") for policy in policies)
+
+
+@functools.cache
+def _policy_headers(admin: bool) -> tuple:
+    return (
+        (HEADER, build_policy(config=_admin_policy() if admin else None)),
+        (HEADER_REPORT_ONLY, build_policy(report_only=True)),
+    )
+
+
 def _is_admin(request) -> bool:
+    prefix = _admin_address(get_urlconf(), get_script_prefix())
+    return prefix is not None and request.path_info.startswith(prefix)
+
+
+@functools.lru_cache(maxsize=8)
+def _admin_address(urlconf, script_prefix):
+    """The admin's address, found once (reverse() costs more than the rest of the check); None without an admin."""
     try:
-        return request.path_info.startswith(reverse("admin:index"))
-    except NoReverseMatch:  # a URL configuration without the admin
-        return False
+        return reverse("admin:index", urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
+@receiver(setting_changed)
+def _forget_built_values(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _admin_address.cache_clear()
+    if "CONTENT_SECURITY_POLICY" in setting:
+        _policy_headers.cache_clear()
 
 
 class RequestLimitsMiddleware:
