@@ -1,5 +1,6 @@
 """What every content admin shares: history, optimistic locking, checked image uploads, guarded deletes."""
 
+import reversion
 from adminsortable2.admin import CustomInlineFormSet, SortableStackedInline, SortableTabularInline
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, unquote
@@ -85,7 +86,8 @@ class ContentAdmin(VersionTokenAdminMixin, VersionAdmin):
         collector.collect([obj])
         counts = {}
         for model, instances in collector.model_objs.items():
-            if model is not type(obj):
+            # Content only (what history keeps): not what is derived from it, like the homepage's document.
+            if model is not type(obj) and reversion.is_registered(model):
                 counts[str(model._meta.verbose_name_plural)] = len(instances)
         return counts
 

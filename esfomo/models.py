@@ -11,12 +11,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 
 from people import images
 
 from . import content_version
 from .fields import WebAddressField
 from .markup import render_inline, render_markdown, validate_markdown
+from .social_card import card_path
 
 # "Anywhere on Earth", the ML deadline convention: the deadline has passed nowhere on Earth.
 AOE = datetime.timezone(datetime.timedelta(hours=-12), "AoE")
@@ -222,6 +224,20 @@ class Edition(images.StoredImages, models.Model):
         if self.is_current:
             return reverse("esfomo:home")
         return reverse("esfomo:edition", kwargs={"year": self.year})
+
+    @property
+    def url(self):
+        """The address, as templates read it from an edition or from the homepage document."""
+        return self.get_absolute_url()
+
+    @property
+    def share_card_path(self):
+        return card_path(self)
+
+    @property
+    def summary_text(self):
+        """The summary without markup, for page descriptions."""
+        return strip_tags(self.summary_html)
 
     def clean(self):
         if self.banner and not self.banner_alt.strip():
@@ -432,3 +448,24 @@ class Announcement(models.Model):
 
     def get_absolute_url(self):
         return self.edition.get_absolute_url()
+
+
+class HomepageDocument(models.Model):
+    """An edition's homepage, rendered from its content when it changes (esfomo/homepage.py); never edited."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="homepage")
+    # The edition's content version and the release it was built from: valid while both still hold.
+    content_version = models.PositiveIntegerField()
+    release_key = models.CharField(max_length=32)
+    # The page's frame (menus, editions, live notices) and announcements, shown at each request.
+    frame = models.JSONField()
+    # Plain text, not JSON: read at every request, they should cost the database nothing to write out.
+    hero_html = models.TextField()
+    content_html = models.TextField()
+    structured_data = models.TextField()
+
+    class Meta:
+        verbose_name = "homepage document"
+
+    def __str__(self):
+        return f"Homepage of {self.edition_id}, version {self.content_version}"

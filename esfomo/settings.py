@@ -72,9 +72,17 @@ ROOT_URLCONF = "esfomo.urls"
 WSGI_APPLICATION = "esfomo.wsgi.application"
 
 TEMPLATES = [
+    # The public pages (templates/, esfomo/jinja2.py); the admin, its overrides (admin_templates/) and
+    # Django's own pages use the second.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "esfomo.jinja2.environment"},
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

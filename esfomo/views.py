@@ -13,46 +13,25 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from people.models import Role, Sponsor
-from program.schedule import schedule_for
-
+from . import homepage
 from .models import Page
 from .pagecache import public_page
-from .queries import edition_for, frame_for
-from .social_card import card_for, card_key, card_path
-from .structured_data import EditionEvent
+from .queries import edition_for, frame_for, shown_now
+from .social_card import card_for, card_key
 
 
 @public_page
 @require_GET
 def home(request, year=None):
-    edition = edition_for(request, year)
-    roles = Role.objects.for_edition(edition).shown().with_people()
-    people_by_role = {kind: [] for kind in Role.Kind.values}
-    for role in roles:
-        people_by_role[role.kind].append(role)
-    days = schedule_for(edition)
-    sponsors = list(Sponsor.objects.for_edition(edition))
-    origin = f"{request.scheme}://{request.get_host()}"
-    structured_data = EditionEvent(
-        edition,
-        days=days,
-        speakers=people_by_role[Role.Kind.SPEAKER],
-        organizers=people_by_role[Role.Kind.ORGANIZER],
-        sponsors=sponsors,
-        origin=origin,
-        image_url=origin + card_path(edition),
-    )
+    document = homepage.document_for(request, year)
+    host = request.get_host()
+    origin = f"{request.scheme}://{host}"
     context = {
-        **frame_for(request, edition),
-        "announcements": list(edition.announcements.published().news()),
-        "announced_dates": list(edition.important_dates.announced()),
-        "days": days,
-        "speakers": people_by_role[Role.Kind.SPEAKER],
-        "organizers": people_by_role[Role.Kind.ORGANIZER],
-        "panelists": people_by_role[Role.Kind.PANELIST] + people_by_role[Role.Kind.MODERATOR],
-        "sponsors": sponsors,
-        "structured_data": structured_data.data(),
+        **document,
+        **{name: homepage.with_origin(document[name], origin, host) for name in homepage.TEXTS},
+        "origin": origin,
+        "announcements": shown_now(document["announcements"]),
+        "live_notices": shown_now(document["live_notices"]),
     }
     return render(request, "esfomo/home.html", context)
 
@@ -71,7 +50,9 @@ def page(request, slug, year=None):
     context = {
         **frame_for(request, edition),
         "page": shown,
-        "important_dates": list(edition.important_dates.all()) if shown.show_important_dates else [],
+        "important_dates": [homepage.date_values(due) for due in edition.important_dates.all()]
+        if shown.show_important_dates
+        else [],
     }
     return render(request, "esfomo/page.html", context)
 

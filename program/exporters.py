@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from esfomo.formats import clock
 from esfomo.models import ImportantDate
-from esfomo.templatetags.site_tags import clock
 
 # How often subscribed calendars should fetch the feed again (RFC 7986 and its Outlook twin).
 REFRESH_INTERVAL = datetime.timedelta(hours=1)

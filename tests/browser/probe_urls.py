@@ -18,7 +18,7 @@ PROBE = """{% extends "base.html" %}
 
 def probe(request):
     """A page of the site's frame with a JSON-LD data block and, with ?inline=1, inline script and style."""
-    template = engines["django"].from_string(PROBE)
+    template = engines["jinja2"].from_string(PROBE)
     return HttpResponse(template.render({"inline": "inline" in request.GET}, request))
 
 

@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_FILES = ("manage.py", "gunicorn.conf.py", "Procfile", "esfomo", "people", "program", "templates", "static")
+PROJECT_FILES = (
+    "manage.py",
+    "gunicorn.conf.py",
+    "Procfile",
+    "esfomo",
+    "people",
+    "program",
+    "templates",
+    "admin_templates",
+    "static",
+)
 PRODUCTION = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "esfomo.example.org",

@@ -202,7 +202,10 @@ def test_a_new_release_never_serves_pages_of_the_previous_one(shared_cache, sett
     get("/")
     assert get("/").outcome == "hit"
     (tmp_path / "new.html").write_text("{# a template of the next release #}")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]},
+        *settings.TEMPLATES[1:],
+    ]
     next_release = PageCache(get_wsgi_application())
     assert next_release.key_prefix != application.key_prefix
     application = next_release
