@@ -19,11 +19,12 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape
+from psycopg.errors import LockNotAvailable
 
 from people.models import Role, Sponsor
 from program.schedule import schedule_for
@@ -40,7 +41,7 @@ from .structured_data import EditionEvent
 # when no page cache answers, and the ORM takes longer to write it than the database to answer it.
 _SELECT_DOCUMENT = """
     SELECT e.id, e.content_version, h.content_version, h.release_key,
-        h.frame, h.hero_html, h.content_html, h.structured_data
+        h.frame, h.hero_html, h.announced_dates_html, h.content_html, h.structured_data
     FROM esfomo_edition e LEFT JOIN esfomo_homepagedocument h ON h.edition_id = e.id
     WHERE e.is_published
 """
@@ -48,7 +49,7 @@ DOCUMENT_OF_YEAR_SQL = _SELECT_DOCUMENT + "AND e.year = %s"
 CURRENT_DOCUMENT_SQL = _SELECT_DOCUMENT + "ORDER BY e.is_current DESC, e.year DESC LIMIT 1"
 
 # The rendered parts of a document, kept as text columns of their own.
-TEXTS = ("hero_html", "content_html", "structured_data")
+TEXTS = ("hero_html", "announced_dates_html", "content_html", "structured_data")
 
 # Stand for the site's host, and its scheme and host, in stored addresses; replaced at each request
 # (a name under .invalid is never anybody's address, RFC 2606).
@@ -83,9 +84,18 @@ def document_for(request, year=None) -> dict:
     if stored_version == version and stored_release == release():
         # PostgreSQL's driver hands JSON over as text to Django, SQLite's always does.
         return {**(json.loads(frame) if isinstance(frame, str) else frame), **dict(zip(TEXTS, texts, strict=True))}
-    # Built from rows at least as new as the version read above: stored under that version, it is
-    # never newer than it says, so at worst it is built once more.
     document = build(Edition.objects.get(pk=pk))
+    store(pk, version, document)
+    return document
+
+
+def store(pk, version, document):
+    """Keep a document built from rows at least as new as `version`, unless a change is being saved.
+
+    An organizer's save holds the edition's row until it commits (esfomo/locking.py), and makes this
+    document out of date: rather than wait for it, visitors go on with the document they built.
+    Holding the row also means the version cannot move on between the check and the write.
+    """
     stored = HomepageDocument(
         edition_id=pk,
         content_version=version,
@@ -93,13 +103,20 @@ def document_for(request, year=None) -> dict:
         frame={name: value for name, value in document.items() if name not in TEXTS},
         **{name: document[name] for name in TEXTS},
     )
-    HomepageDocument.objects.bulk_create(
-        [stored],
-        update_conflicts=True,
-        unique_fields=["edition"],
-        update_fields=["content_version", "release_key", "frame", *TEXTS],
-    )
-    return document
+    editions = Edition.objects.filter(pk=pk, content_version=version)
+    try:
+        with transaction.atomic():
+            if not editions.select_for_update(nowait=True, no_key=True).values_list("pk", flat=True):
+                return  # a newer version was saved meanwhile
+            HomepageDocument.objects.bulk_create(
+                [stored],
+                update_conflicts=True,
+                unique_fields=["edition"],
+                update_fields=["content_version", "release_key", "frame", *TEXTS],
+            )
+    except OperationalError as error:
+        if not isinstance(error.__cause__, LockNotAvailable):
+            raise
 
 
 def with_origin(text: str, origin: str, host: str) -> str:
@@ -148,7 +165,10 @@ def build(edition, *, staff=False) -> dict:
             {"pk": news.pk, "body_html": news.body_html, "published_at": news.published_at.timestamp()}
             for news in edition.announcements.filter(is_published=True).news()
         ],
-        "announced_dates": [date_values(due) for due in edition.important_dates.announced()],
+        "announced_dates_html": render_to_string(
+            "esfomo/_announced_dates.html",
+            {"announced_dates": [date_values(due) for due in edition.important_dates.announced()]},
+        ),
         "hero_html": render_to_string("esfomo/_home_hero.html", content),
         "content_html": render_to_string("esfomo/_home_content.html", content),
         "structured_data": json_ld_text(event.data()),

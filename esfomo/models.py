@@ -461,6 +461,7 @@ class HomepageDocument(models.Model):
     frame = models.JSONField()
     # Plain text, not JSON: read at every request, they should cost the database nothing to write out.
     hero_html = models.TextField()
+    announced_dates_html = models.TextField()
     content_html = models.TextField()
     structured_data = models.TextField()
 

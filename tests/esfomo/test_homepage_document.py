@@ -1,9 +1,10 @@
 """The homepage renders from its stored document: one query to read, rebuilt after any content change."""
 
 import datetime
+import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from esfomo import homepage
 from esfomo.models import Announcement, Edition, HomepageDocument
 from people.models import Person
 from program.models import Talk
+from tests.conftest import require
 from tests.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,41 @@ def test_unknown_and_unpublished_years_are_404(client):
     EditionFactory(year=2031, is_published=False)
     assert client.get("/2031/").status_code == 404
     assert client.get("/1999/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_does_not_wait_for_an_organizers_save_in_progress(client):
+    """The save holds the edition's row until it commits; the visitor gets the page and stores nothing."""
+    require(connection.vendor == "postgresql", "row locks need PostgreSQL: set DATABASE_URL")
+    edition = EditionFactory()
+    holding, done = threading.Event(), threading.Event()
+    released_by_the_visitor = []
+
+    def organizer_saving():
+        try:
+            with transaction.atomic():
+                Edition.objects.select_for_update().get(pk=edition.pk)
+                Edition.objects.filter(pk=edition.pk).touch()
+                holding.set()
+                released_by_the_visitor.append(done.wait(timeout=15))
+        finally:
+            connections.close_all()
+
+    organizer = threading.Thread(target=organizer_saving)
+    organizer.start()
+    try:
+        assert holding.wait(timeout=15)
+        response = client.get(f"/{edition.year}/")
+        assert response.status_code == 200
+        assert edition.name in response.content.decode()
+        assert not HomepageDocument.objects.filter(edition=edition).exists()
+    finally:
+        done.set()
+        organizer.join(timeout=15)
+    # The visitor's answer came while the save still held the row: it did not wait for the commit.
+    assert released_by_the_visitor == [True]
+    client.get(f"/{edition.year}/")
+    assert (
+        HomepageDocument.objects.get(edition=edition).content_version
+        == Edition.objects.get(pk=edition.pk).content_version
+    )
