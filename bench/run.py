@@ -34,6 +34,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 PATHS = ("/", "/call/", "/papers/", "/schedule.json", "/schedule.ics")
+# What any Django request costs here, with caching off: one that renders a line and reads nothing,
+# and one that asks PostgreSQL one trivial query. They bound what a page reading the database can reach.
+FLOORS = ("/robots.txt", "/healthz")
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/esfomo_bench")
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -224,6 +227,11 @@ def main():
 
     with gunicorn("esfomo.wsgi", environment(static_root, media_root, CACHE_URL="dummycache://")) as port:
         results["no cache"] = measure(port, available)
+        for path in FLOORS:
+            status, reason, headers, body = request(port, path)
+            kept = [(n, v) for n, v in headers if n.lower() not in ("date", "server", "connection")]
+            responses[path] = (f"{status} {reason}", kept, base64.b64encode(body).decode())
+        results["floors"] = measure(port, FLOORS)
 
     # The default without CACHE_URL: each process's memory, checked against the database per request.
     with gunicorn("esfomo.wsgi", environment(static_root, media_root, CACHE_URL="locmemcache://bench")) as port:
@@ -236,6 +244,7 @@ def main():
     responses_file.write_text(json.dumps(responses))
     with gunicorn("ceiling:application", {**env, "BENCH_RESPONSES": str(responses_file)}) as port:
         results["ceiling"] = measure(port, available)
+        results["floors ceiling"] = measure(port, FLOORS)
 
     query_run = subprocess.run([sys.executable, str(BENCH / "queries.py")], cwd=ROOT, env=env, capture_output=True,
                                text=True, check=True)  # fmt: skip
@@ -263,6 +272,13 @@ def report(results, available):
         ceiling = results["ceiling"][path]["rps"]
         cells += [f"{results[key][path]['rps'] / ceiling:.2f}" for key in ("warm", "no cache", "local memory")]
         say(row(cells))
+    say("\n## Floors: any Django request here, caching off\n")
+    say(row(["address", "req/s", "p50 / p99 ms", "ceiling req/s", "÷ ceiling"]))
+    say(row(["---"] * 5))
+    for path in FLOORS:
+        run, ceiling = results["floors"][path], results["floors ceiling"][path]
+        say(row([f"`{path}`", f"{run['rps']:.0f}", f"{run['p50']:.2f} / {run['p99']:.2f}", f"{ceiling['rps']:.0f}",
+                 f"{run['rps'] / ceiling['rps']:.2f}"]))  # fmt: skip
     say("\n## Queries per page (synthesized editions)\n")
     say(row(["address", "tiny (4 people, 3 sessions, 3 papers)", "large (200 people, 60 sessions, 300 papers)"]))
     say(row(["---"] * 3))
