@@ -104,12 +104,14 @@ class PositionsFormSet(CustomInlineFormSet):
         form.instance.positions_checked_with_group = True
         return form
 
+    def kept_forms(self):
+        """The rows that passed their own checks and are not marked for deletion."""
+        return [form for form in self.forms if hasattr(form, "cleaned_data") and not self._should_delete_form(form)]
+
     def clean(self):
         super().clean()
         seen = set()
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
-                continue
+        for form in self.kept_forms():
             position = form.cleaned_data.get(self.default_order_field)
             if position and position in seen:
                 form.add_error(None, "Two rows have the same position; drag one of them to another place.")

@@ -76,3 +76,14 @@ def json_ld(text):
     """Write JSON from `json_ld_text` as a JSON-LD block: a data block, not a script, so a strict CSP allows it."""
     # Safe: JSON with <, > and & escaped cannot close the element or start markup (as Django's json_script).
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308  # nosec
+
+
+def due_date(due) -> dict:
+    """An important date's parts as the pages write them: label, day, time with its zone, extension."""
+    return {
+        "label": due.label,
+        "datetime": date(due.due, "c"),
+        "date_text": date(due.effective_date, "F j, Y"),
+        "time_text": f"{time(due.time, 'g:i A')} {due.zone}" if due.time else "",
+        "extension_reason": due.extension_reason,
+    }

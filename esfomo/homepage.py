@@ -29,7 +29,7 @@ from psycopg.errors import LockNotAvailable
 from people.models import Role, Sponsor
 from program.schedule import schedule_for
 
-from .formats import clock, date, emoji_heading, json_ld_text, time, without_emoji
+from .formats import clock, date, due_date, emoji_heading, json_ld_text, without_emoji
 from .models import Edition, HomepageDocument
 from .pagecache import code_fingerprint
 from .queries import edition_for, site_frame
@@ -167,7 +167,7 @@ def build(edition, *, staff=False) -> dict:
         ],
         "announced_dates_html": render_to_string(
             "esfomo/_announced_dates.html",
-            {"announced_dates": [date_values(due) for due in edition.important_dates.announced()]},
+            {"announced_dates": [due_date(due) for due in edition.important_dates.announced()]},
         ),
         "hero_html": render_to_string("esfomo/_home_hero.html", content),
         "content_html": render_to_string("esfomo/_home_content.html", content),
@@ -207,16 +207,6 @@ def edition_values(edition) -> dict:
 
 def picture_values(picture) -> dict | None:
     return dataclasses.asdict(picture) if picture else None
-
-
-def date_values(due) -> dict:
-    return {
-        "label": due.label,
-        "datetime": date(due.due, "c"),
-        "date_text": date(due.effective_date, "F j, Y"),
-        "time_text": f"{time(due.time, 'g:i A')} {due.zone}" if due.time else "",
-        "extension_reason": due.extension_reason,
-    }
 
 
 def day_values(day, edition) -> dict:

@@ -12,9 +12,8 @@ import jinja2
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
-from django.utils.html import strip_tags
 
-from .formats import clock, date, emoji_heading, json_ld, time, without_emoji
+from .formats import clock, date, emoji_heading, json_ld, without_emoji
 
 
 class Environment(jinja2.Environment):
@@ -42,12 +41,9 @@ def environment(**options):
     env.filters.update(
         clock=clock,
         date=date,
-        time=time,
         emoji_heading=emoji_heading,
         without_emoji=without_emoji,
         json_ld=json_ld,
-        # Django's, which keep the text's own spacing (Jinja2's striptags collapses it).
-        striptags=strip_tags,
         linebreaksbr=linebreaksbr,
         floatformat=floatformat,
     )

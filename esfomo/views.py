@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from . import homepage
+from .formats import due_date
 from .models import Page
 from .pagecache import public_page
 from .queries import edition_for, frame_for, shown_now
@@ -50,7 +51,7 @@ def page(request, slug, year=None):
     context = {
         **frame_for(request, edition),
         "page": shown,
-        "important_dates": [homepage.date_values(due) for due in edition.important_dates.all()]
+        "important_dates": [due_date(due) for due in edition.important_dates.all()]
         if shown.show_important_dates
         else [],
     }

@@ -20,9 +20,7 @@ class RoleGroupFormSet(PositionsFormSet):
     def clean(self):
         super().clean()
         seen = set()
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
-                continue
+        for form in self.kept_forms():
             person = form.cleaned_data.get("person")
             key = (person, form.cleaned_data.get("kind", self.kind))
             if person is not None and key in seen:
