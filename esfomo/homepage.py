@@ -1,22 +1,22 @@
-"""The homepage's document: its content rendered when the content changes, read with one query.
+"""The homepage, rendered when its content changes and read back with one query.
 
 The homepage shows nearly everything about an edition: the plan with every talk and speaker, the
 people with their photos, the sponsors. Read from the models and rendered, that is a dozen queries,
 a few hundred objects and a thousand template values at each request. Yet it changes only when an
-organizer changes something. So its content is rendered once per content version, like markdown is
-rendered when it is saved, and kept beside the edition (`HomepageDocument`): it is read back in the
-same query that checks it against the edition's current `content_version`, so a change anywhere
-(admin, importer, revert) makes it out of date at once and the next request builds it again.
+organizer changes something, or when an announcement scheduled for later comes due. So the page is
+rendered once for each content version, like markdown is rendered when it is saved, and kept beside
+the edition (`HomepageDocument`) until the next scheduled announcement, if any: it is read back in
+the query that checks it against the edition's current `content_version`, so a change anywhere
+(admin, importer, revert) makes it out of date at once and the next request renders it again.
 
-What depends on the request or the moment is not in it: each request renders the page around it
-(menus, editions, live notices), puts in its own scheme and host where `HOST` and `ORIGIN` stand,
-and shows the announcements whose time has come. Staff, who may preview drafts, get a document built
+The site's address is the one thing a stored page cannot know: it holds `HOST` and `ORIGIN`, and
+each request puts in its own host and scheme. Staff, who may preview drafts, get the page rendered
 afresh and never stored.
 """
 
 import dataclasses
+import datetime
 import hashlib
-import json
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -29,6 +29,7 @@ from psycopg.errors import LockNotAvailable
 from people.models import Role, Sponsor
 from program.schedule import schedule_for
 
+from . import queries
 from .formats import clock, date, due_date, emoji_heading, json_ld_text, without_emoji
 from .models import Edition, HomepageDocument
 from .pagecache import code_fingerprint
@@ -37,24 +38,40 @@ from .social_card import card_path
 from .structured_data import EditionEvent
 
 # The edition a request asks for (the current one when no year is given), its content version and
-# its stored document, in one query. Written out because this query is most of a homepage render
-# when no page cache answers, and the ORM takes longer to write it than the database to answer it.
+# its stored page, in one query. Written out because this query is most of a homepage request when
+# no page cache answers, and the ORM takes longer to write it than the database to answer it.
 _SELECT_DOCUMENT = """
-    SELECT e.id, e.content_version, h.content_version, h.release_key,
-        h.frame, h.hero_html, h.announced_dates_html, h.content_html, h.structured_data
+    SELECT e.id, e.content_version, h.content_version, h.release_key, h.shown_until, h.digest, h.page_html
     FROM esfomo_edition e LEFT JOIN esfomo_homepagedocument h ON h.edition_id = e.id
     WHERE e.is_published
 """
 DOCUMENT_OF_YEAR_SQL = _SELECT_DOCUMENT + "AND e.year = %s"
 CURRENT_DOCUMENT_SQL = _SELECT_DOCUMENT + "ORDER BY e.is_current DESC, e.year DESC LIMIT 1"
 
-# The rendered parts of a document, kept as text columns of their own.
-TEXTS = ("hero_html", "announced_dates_html", "content_html", "structured_data")
-
 # Stand for the site's host, and its scheme and host, in stored addresses; replaced at each request
 # (a name under .invalid is never anybody's address, RFC 2606).
 HOST = "host.invalid"
 ORIGIN = f"https://{HOST}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Document:
+    """An edition's homepage as rendered at one moment, with the placeholders for the site's address."""
+
+    page_html: str
+    # A digest of page_html: with the request's address, it tells versions of the page apart (ETag).
+    digest: str
+    # When the next scheduled announcement or live notice comes due (the page must then show it), if ever.
+    shown_until: datetime.datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Homepage:
+    """The homepage as a request gets it."""
+
+    html: str
+    etag: str
+
 
 _release = None
 
@@ -68,10 +85,20 @@ def release() -> str:
     return _release
 
 
-def document_for(request, year=None) -> dict:
-    """Return the homepage document of the edition a request asks for (the current one without a year)."""
+def page_for(request, year=None) -> Homepage:
+    """Return the homepage of the edition a request asks for (the current one without a year)."""
     if request.user.is_staff:
-        return build(edition_for(request, year), staff=True)
+        document = build(edition_for(request, year), staff=True)
+    else:
+        document = stored_document(year)
+    host = request.get_host()
+    origin = f"{request.scheme}://{host}"
+    etag = hashlib.blake2b(f"{document.digest}|{origin}".encode(), digest_size=12).hexdigest()
+    return Homepage(with_origin(document.page_html, origin, host), f'W/"{etag}"')
+
+
+def stored_document(year=None) -> Document:
+    """Return the published edition's stored document, rendered and stored first when out of date."""
     with connection.cursor() as cursor:
         if year is None:
             cursor.execute(CURRENT_DOCUMENT_SQL)
@@ -80,28 +107,32 @@ def document_for(request, year=None) -> dict:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such edition.")
-    pk, version, stored_version, stored_release, frame, *texts = row
-    if stored_version == version and stored_release == release():
-        # PostgreSQL's driver hands JSON over as text to Django, SQLite's always does.
-        return {**(json.loads(frame) if isinstance(frame, str) else frame), **dict(zip(TEXTS, texts, strict=True))}
+    pk, version, stored_version, stored_release, shown_until, digest, page_html = row
+    if (
+        stored_version == version
+        and stored_release == release()
+        and (shown_until is None or shown_until.timestamp() > queries.now())
+    ):
+        return Document(page_html, digest, shown_until)
     document = build(Edition.objects.get(pk=pk))
     store(pk, version, document)
     return document
 
 
-def store(pk, version, document):
-    """Keep a document built from rows at least as new as `version`, unless a change is being saved.
+def store(pk, version, document: Document):
+    """Keep a document rendered from rows at least as new as `version`, unless a change is being saved.
 
     An organizer's save holds the edition's row until it commits (esfomo/locking.py), and makes this
-    document out of date: rather than wait for it, visitors go on with the document they built.
+    document out of date: rather than wait for it, visitors go on with the page they rendered.
     Holding the row also means the version cannot move on between the check and the write.
     """
     stored = HomepageDocument(
         edition_id=pk,
         content_version=version,
         release_key=release(),
-        frame={name: value for name, value in document.items() if name not in TEXTS},
-        **{name: document[name] for name in TEXTS},
+        page_html=document.page_html,
+        digest=document.digest,
+        shown_until=document.shown_until,
     )
     editions = Edition.objects.filter(pk=pk, content_version=version)
     try:
@@ -112,7 +143,7 @@ def store(pk, version, document):
                 [stored],
                 update_conflicts=True,
                 unique_fields=["edition"],
-                update_fields=["content_version", "release_key", "frame", *TEXTS],
+                update_fields=["content_version", "release_key", "page_html", "digest", "shown_until"],
             )
     except OperationalError as error:
         if not isinstance(error.__cause__, LockNotAvailable):
@@ -121,14 +152,16 @@ def store(pk, version, document):
 
 def with_origin(text: str, origin: str, host: str) -> str:
     """Put the request's own scheme and host where the stored text has the placeholders."""
-    return text.replace(ORIGIN, origin).replace(HOST, host)
+    if origin != ORIGIN.replace(HOST, host):  # an https origin needs only the host put in
+        text = text.replace(ORIGIN, origin)
+    return text.replace(HOST, host)
 
 
 # --- Building ----------------------------------------------------------------------
 
 
-def build(edition, *, staff=False) -> dict:
-    """Return the edition's homepage document: the frame's values, and its content rendered."""
+def build(edition, *, staff=False) -> Document:
+    """Render the edition's homepage as it should show now."""
     roles = {kind: [] for kind in Role.Kind.values}
     for role in Role.objects.for_edition(edition).shown().with_people():
         roles[role.kind].append(role)
@@ -143,7 +176,17 @@ def build(edition, *, staff=False) -> dict:
         origin=ORIGIN,
         image_url=ORIGIN + card_path(edition),
     )
-    content = {
+    frame = site_frame(edition, staff=staff)
+    announcements = list(edition.announcements.filter(is_published=True).news())
+    moment = queries.now()
+    scheduled = [news.published_at.timestamp() for news in announcements]
+    scheduled += [notice["published_at"] for notice in frame["live_notices"]]
+    context = {
+        **frame,
+        "origin": ORIGIN,
+        "live_notices": queries.shown_now(frame["live_notices"], moment),
+        "announcements": [news for news in announcements if news.published_at.timestamp() <= moment],
+        "announced_dates": [due_date(due) for due in edition.important_dates.announced()],
         "edition": {**edition_values(edition), **content_values(edition, days)},
         "days": [day_values(day, edition) for day in days],
         "speakers": [card_values(role) for role in roles[Role.Kind.SPEAKER]],
@@ -157,22 +200,15 @@ def build(edition, *, staff=False) -> dict:
             "json": reverse("program:schedule-json", args=[edition.year]),
             "xml": reverse("program:schedule-xml", args=[edition.year]),
         },
-    }
-    return {
-        **site_frame(edition, staff=staff),
-        "edition": edition_values(edition),
-        "announcements": [
-            {"pk": news.pk, "body_html": news.body_html, "published_at": news.published_at.timestamp()}
-            for news in edition.announcements.filter(is_published=True).news()
-        ],
-        "announced_dates_html": render_to_string(
-            "esfomo/_announced_dates.html",
-            {"announced_dates": [due_date(due) for due in edition.important_dates.announced()]},
-        ),
-        "hero_html": render_to_string("esfomo/_home_hero.html", content),
-        "content_html": render_to_string("esfomo/_home_content.html", content),
         "structured_data": json_ld_text(event.data()),
     }
+    page_html = str(render_to_string("esfomo/home.html", context))
+    later = [when for when in scheduled if when > moment]
+    return Document(
+        page_html,
+        digest=hashlib.sha1(page_html.encode(), usedforsecurity=False).hexdigest(),
+        shown_until=datetime.datetime.fromtimestamp(min(later), datetime.UTC) if later else None,
+    )
 
 
 def content_values(edition, days) -> dict:

@@ -457,13 +457,13 @@ class HomepageDocument(models.Model):
     # The edition's content version and the release it was built from: valid while both still hold.
     content_version = models.PositiveIntegerField()
     release_key = models.CharField(max_length=32)
-    # The page's frame (menus, editions, live notices) and announcements, shown at each request.
-    frame = models.JSONField()
-    # Plain text, not JSON: read at every request, they should cost the database nothing to write out.
-    hero_html = models.TextField()
-    announced_dates_html = models.TextField()
-    content_html = models.TextField()
-    structured_data = models.TextField()
+    # The page as rendered, with placeholders for the site's address (esfomo/homepage.py). Text, not
+    # JSON: read at every request, it should cost the database nothing to write out.
+    page_html = models.TextField()
+    # Tells versions of the page apart, for ETags, without reading it.
+    digest = models.CharField(max_length=64)
+    # When an announcement or live notice scheduled for later comes due: the page is out of date then.
+    shown_until = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = "homepage document"

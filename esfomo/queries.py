@@ -62,7 +62,7 @@ def site_frame(edition, *, staff=False) -> dict:
     }
 
 
-def shown_now(announcements: list[dict]) -> list[dict]:
-    """Keep the announcements whose publication time has come."""
-    moment = now()
+def shown_now(announcements: list[dict], moment: float | None = None) -> list[dict]:
+    """Keep the announcements whose publication time has come (by now, or by `moment` in Unix seconds)."""
+    moment = now() if moment is None else moment
     return [item for item in announcements if item["published_at"] <= moment]

@@ -17,24 +17,17 @@ from . import homepage
 from .formats import due_date
 from .models import Page
 from .pagecache import public_page
-from .queries import edition_for, frame_for, shown_now
+from .queries import edition_for, frame_for
 from .social_card import card_for, card_key
 
 
 @public_page
 @require_GET
 def home(request, year=None):
-    document = homepage.document_for(request, year)
-    host = request.get_host()
-    origin = f"{request.scheme}://{host}"
-    context = {
-        **document,
-        **{name: homepage.with_origin(document[name], origin, host) for name in homepage.TEXTS},
-        "origin": origin,
-        "announcements": shown_now(document["announcements"]),
-        "live_notices": shown_now(document["live_notices"]),
-    }
-    return render(request, "esfomo/home.html", context)
+    page = homepage.page_for(request, year)
+    response = HttpResponse(page.html)
+    response["ETag"] = page.etag
+    return response
 
 
 @public_page

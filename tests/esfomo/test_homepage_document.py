@@ -83,6 +83,7 @@ def test_another_release_builds_its_own_document(client, monkeypatch):
 
 
 def test_announcements_appear_when_their_time_comes_without_any_change(client):
+    """The page is kept until the next scheduled announcement or notice comes due, then rendered again."""
     edition = Edition.objects.get(year=2025)
     soon = timezone.now() + datetime.timedelta(seconds=2)
     Announcement.objects.create(
@@ -93,12 +94,32 @@ def test_announcements_appear_when_their_time_comes_without_any_change(client):
     )
     html, _ = get(client)
     assert "Posters move to Hall B" not in html and "Running late" not in html
+    assert stored().shown_until == soon
+    html, queries = get(client)
+    assert queries == 1
     later = soon + datetime.timedelta(seconds=1)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("esfomo.queries.now", later.timestamp)
-        html, queries = get(client)
-    assert queries == 1
-    assert "Posters move to Hall B" in html and "Running late" in html
+        html, rendering = get(client)
+        assert "Posters move to Hall B" in html and "Running late" in html
+        assert rendering > 1
+        assert stored().shown_until is None  # nothing else is scheduled
+        again, reading = get(client)
+    assert reading == 1
+    assert again == html
+
+
+def test_the_etag_follows_the_page_and_the_address(client):
+    first = client.get("/")
+    etag = first["ETag"]
+    assert client.get("/")["ETag"] == etag
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/", HTTP_HOST="localhost")["ETag"] != etag
+    Edition.objects.filter(year=2025).update(room="Hall Z")
+    Edition.objects.filter(year=2025).touch()
+    changed = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
 
 
 def test_the_site_address_is_the_requests_own(client):
@@ -108,6 +129,9 @@ def test_the_site_address_is_the_requests_own(client):
     html = client.get("/", HTTP_HOST="localhost").content.decode()
     assert '<link rel="canonical" href="http://localhost/">' in html
     assert '"url":"http://localhost/"' in html
+    html = client.get("/2025/", HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="localhost").content.decode()
+    assert '<link rel="canonical" href="https://localhost/">' in html
+    assert '<meta property="og:url" content="https://localhost/">' in html
 
 
 def test_staff_previews_are_built_afresh_and_never_stored(admin_client):

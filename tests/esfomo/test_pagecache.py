@@ -445,14 +445,14 @@ def test_with_redis_unreachable_the_site_serves_its_own_pages_checked_against_th
 def test_when_django_fails_the_last_stored_page_is_served(shared_cache, django_capture_on_commit_callbacks):
     stored = get("/")
     committed(edit_edition)(django_capture_on_commit_callbacks)
-    with mock.patch("esfomo.views.render", side_effect=RuntimeError("database down")):
+    with mock.patch("esfomo.homepage.page_for", side_effect=RuntimeError("database down")):
         answer = get("/")
     assert (answer.status, answer.outcome) == (200, "stale")
     assert answer.body == stored.body
 
 
 def test_a_failing_page_that_was_never_stored_is_an_error(shared_cache):
-    with mock.patch("esfomo.views.render", side_effect=RuntimeError("database down")):
+    with mock.patch("esfomo.homepage.page_for", side_effect=RuntimeError("database down")):
         assert get("/").status == 500
 
 
