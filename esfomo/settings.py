@@ -105,6 +105,8 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that asks the connection's socket instead of the server.
+    DATABASES["default"]["ENGINE"] = "esfomo.postgresql"
     # A server that does not answer at all (packets dropped, not refused) fails a connection in
     # seconds, so pages answer with the outage page instead of hanging until the worker is killed.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)

@@ -133,9 +133,10 @@ class Response:
 class Gunicorn:
     """The site under gunicorn in production mode (DEBUG off) on a free loopback port."""
 
-    def __init__(self, database_url: str, log_path: Path, extra_env: dict | None = None):
+    def __init__(self, database_url: str, log_path: Path, extra_env: dict | None = None, threads: int = 4):
         """`extra_env` sets variables of the server's environment; a None value removes one."""
         self.port = free_port()
+        self.threads = threads
         self.log_path = log_path
         env = {
             **production_environ(),
@@ -156,7 +157,7 @@ class Gunicorn:
     def start(self, timeout: float = 60):
         command = [
             str(GUNICORN), "esfomo.wsgi", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", "1", "--threads", "4", "--timeout", "60", "--graceful-timeout", "5",
+            "--workers", "1", "--threads", str(self.threads), "--timeout", "60", "--graceful-timeout", "5",
         ]  # fmt: skip
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=self._log, stderr=self._log)

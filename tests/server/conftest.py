@@ -25,20 +25,21 @@ def serve(transactional_db, static_manifest, media_root, tmp_path):
 
     `serve()` returns the running server; `serve(behind_proxy=True)` puts a `TcpProxy` between it
     and PostgreSQL as `server.proxy`, to cut and restore the database. `extra_env` sets (or, with
-    None, unsets) environment variables of the server, e.g. `{"CACHE_URL": "redis://..."}`.
+    None, unsets) environment variables of the server, e.g. `{"CACHE_URL": "redis://..."}`; `threads`
+    its number of threads, each with its own database connection.
     """
     require(connection.vendor == "postgresql", "real-server tests need PostgreSQL (set DATABASE_URL)")
     require(GUNICORN.exists(), f"gunicorn is not installed at {GUNICORN}")
     call_command("seed_demo", verbosity=0)
     started = []
 
-    def start(extra_env: dict | None = None, behind_proxy: bool = False) -> Gunicorn:
+    def start(extra_env: dict | None = None, behind_proxy: bool = False, threads: int = 4) -> Gunicorn:
         settings = connection.settings_dict
         host, port = settings["HOST"] or "127.0.0.1", int(settings["PORT"] or 5432)
         proxy = TcpProxy(host, port) if behind_proxy else None
         env = {"STATIC_ROOT": str(static_manifest), "MEDIA_ROOT": str(media_root), **(extra_env or {})}
         url = database_url("127.0.0.1", proxy.port) if proxy else database_url(host, port)
-        server = Gunicorn(url, tmp_path / f"gunicorn-{len(started)}.log", env)
+        server = Gunicorn(url, tmp_path / f"gunicorn-{len(started)}.log", env, threads=threads)
         server.proxy = proxy
         started.append(server)
         return server.start()

@@ -56,6 +56,21 @@ def test_pages_answer_503_while_the_database_is_down_and_recover_without_a_resta
     assert "Database unreachable while serving /" in log
 
 
+@pytest.mark.parametrize("path", ["/", "/call/"])
+def test_a_connection_the_database_ended_between_requests_is_replaced_unnoticed(serve, path):
+    """A restart between two requests: the next one opens a new connection instead of failing on the old.
+
+    Without a page cache: the first query of the request is Django's own, not the page cache's.
+    """
+    site = serve(behind_proxy=True, threads=1, extra_env={"CACHE_URL": "dummycache://"})
+    assert site.get("/healthz").status == 200  # the one thread's connection is open
+    site.proxy.cut()
+    site.proxy.restore()
+    response = site.get(path)
+    assert response.status == 200, response.text[:500]
+    assert "Database unreachable" not in site.log()
+
+
 def test_a_signed_in_organizer_gets_the_outage_page_too(serve, django_user_model):
     """With a session cookie, the session itself is read from the database: still a 503, not a 500."""
     site = serve(behind_proxy=True)
