@@ -44,6 +44,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 # As a PaaS router forwards a visitor's request.
 ROUTER_HEADERS = {"X-Forwarded-Proto": "https"}
 LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_ATTEMPTS = 3
 CHROMIUM_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
                   "--disable-component-update --disable-sync")  # fmt: skip
 
@@ -161,14 +162,19 @@ def lighthouse(port):
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not Path(chromium).exists():
         return {"skipped": f"no chromium at {chromium}"}
-    with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run(
-            [str(LIGHTHOUSE), f"http://127.0.0.1:{port}/", "--quiet", "--output=json", "--output-path=stdout",
-             "--only-categories=performance,accessibility,best-practices,seo",
-             f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={profile}",
-             f"--extra-headers={json.dumps(ROUTER_HEADERS)}"],
-            capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chromium}, timeout=300,
-        )  # fmt: skip
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        with tempfile.TemporaryDirectory() as profile:
+            result = subprocess.run(
+                [str(LIGHTHOUSE), f"http://127.0.0.1:{port}/", "--quiet", "--output=json", "--output-path=stdout",
+                 "--only-categories=performance,accessibility,best-practices,seo",
+                 f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={profile}",
+                 f"--extra-headers={json.dumps(ROUTER_HEADERS)}"],
+                capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chromium}, timeout=300,
+            )  # fmt: skip
+        if result.returncode == 0:
+            break
+        # Lighthouse's own advice for a failed trace recording (NO_NAVSTART and the like): run it again.
+        say(f"Lighthouse attempt {attempt} failed: {result.stderr.strip().splitlines()[-1:]}")
     if result.returncode != 0:
         return {"failed": result.stderr[-500:]}
     report = json.loads(result.stdout)
