@@ -131,8 +131,15 @@ def wrk(port, path):
     }
 
 
-def measure(port, paths):
-    return {path: wrk(port, path) for path in paths}
+def mean_run(*runs):
+    """The average of several wrk runs of one address."""
+    return {key: sum(run[key] for run in runs) / len(runs) for key in runs[0]}
+
+
+def kept_response(status, reason, headers, body):
+    """A response as the ceiling answers it again: without the headers each answer makes anew."""
+    kept = [(n, v) for n, v in headers if n.lower() not in ("date", "server", "connection")]
+    return (f"{status} {reason}", kept, base64.b64encode(body).decode())
 
 
 def page_weight(port):
@@ -207,50 +214,58 @@ def main():
     manage(env, "collectstatic", "--noinput")
 
     results = {"load_start": load_average(), "seconds": SECONDS, "connections": CONNECTIONS}
-    with gunicorn("esfomo.wsgi", env) as port:
-        available = []
-        responses = {}
-        for path in PATHS:
-            status, reason, headers, body = request(port, path)
-            if status != 200:
-                say(f"{path}: {status} on this branch, skipped")
-                continue
-            available.append(path)
-            for _ in range(3):
-                status, reason, headers, body = request(port, path)
-            outcome = dict(headers).get("X-Page-Cache")
-            if outcome != "hit":
-                say(f"{path}: not served from the page cache ({outcome})")
-            kept = [(n, v) for n, v in headers if n.lower() not in ("date", "server", "connection")]
-            responses[path] = (f"{status} {reason}", kept, base64.b64encode(body).decode())
-        results["warm"] = measure(port, available)
-        results["weight"] = page_weight(port)
-
     # Lighthouse also fetches /robots.txt without the router's header: no redirect to an https
     # that nothing serves here. Everything else is as in production.
     with gunicorn("esfomo.wsgi", environment(static_root, media_root, SECURE_SSL_REDIRECT="false")) as port:
         results["lighthouse"] = lighthouse(port)
 
-    with gunicorn("esfomo.wsgi", environment(static_root, media_root, CACHE_URL="dummycache://")) as port:
-        results["no cache"] = measure(port, available)
-        for path in FLOORS:
-            status, reason, headers, body = request(port, path)
-            kept = [(n, v) for n, v in headers if n.lower() not in ("date", "server", "connection")]
-            responses[path] = (f"{status} {reason}", kept, base64.b64encode(body).decode())
-        results["floors"] = measure(port, FLOORS)
+    with contextlib.ExitStack() as servers:
+        warm = servers.enter_context(gunicorn("esfomo.wsgi", env))
+        available, responses = [], {}
+        for path in PATHS:
+            status, reason, headers, body = request(warm, path)
+            if status != 200:
+                say(f"{path}: {status} on this branch, skipped")
+                continue
+            available.append(path)
+            for _ in range(3):
+                status, reason, headers, body = request(warm, path)
+            outcome = dict(headers).get("X-Page-Cache")
+            if outcome != "hit":
+                say(f"{path}: not served from the page cache ({outcome})")
+            responses[path] = kept_response(status, reason, headers, body)
+        results["weight"] = page_weight(warm)
 
-    # The default without CACHE_URL: each process's memory, checked against the database per request.
-    with gunicorn("esfomo.wsgi", environment(static_root, media_root, CACHE_URL="locmemcache://bench")) as port:
+        no_cache_env = environment(static_root, media_root, CACHE_URL="dummycache://")
+        no_cache = servers.enter_context(gunicorn("esfomo.wsgi", no_cache_env))
+        for path in FLOORS:
+            responses[path] = kept_response(*request(no_cache, path))
+        # The default without CACHE_URL: each process's memory, checked against the database per request.
+        local_env = environment(static_root, media_root, CACHE_URL="locmemcache://bench")
+        local = servers.enter_context(gunicorn("esfomo.wsgi", local_env))
         for path in available:
             for _ in range(3):
-                request(port, path)
-        results["local memory"] = measure(port, available)
+                request(local, path)
 
-    responses_file = RESULTS / "responses.json"
-    responses_file.write_text(json.dumps(responses))
-    with gunicorn("ceiling:application", {**env, "BENCH_RESPONSES": str(responses_file)}) as port:
-        results["ceiling"] = measure(port, available)
-        results["floors ceiling"] = measure(port, FLOORS)
+        responses_file = RESULTS / "responses.json"
+        responses_file.write_text(json.dumps(responses))
+        ceiling = servers.enter_context(
+            gunicorn("ceiling:application", {**env, "BENCH_RESPONSES": str(responses_file)})
+        )
+        # Each address's runs between two runs of the ceiling, so that each ratio compares figures of
+        # the same minute: the machine's speed drifts by more than the differences measured.
+        for name in ("warm", "no cache", "local memory", "ceiling", "floors", "floors ceiling"):
+            results[name] = {}
+        for path in available:
+            before = wrk(ceiling, path)
+            results["warm"][path] = wrk(warm, path)
+            results["no cache"][path] = wrk(no_cache, path)
+            results["local memory"][path] = wrk(local, path)
+            results["ceiling"][path] = mean_run(before, wrk(ceiling, path))
+        for path in FLOORS:
+            before = wrk(ceiling, path)
+            results["floors"][path] = wrk(no_cache, path)
+            results["floors ceiling"][path] = mean_run(before, wrk(ceiling, path))
 
     query_run = subprocess.run([sys.executable, str(BENCH / "queries.py")], cwd=ROOT, env=env, capture_output=True,
                                text=True, check=True)  # fmt: skip
