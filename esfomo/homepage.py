@@ -41,7 +41,8 @@ from .structured_data import EditionEvent
 # its stored page, in one query. Written out because this query is most of a homepage request when
 # no page cache answers, and the ORM takes longer to write it than the database to answer it.
 _SELECT_DOCUMENT = """
-    SELECT e.id, e.content_version, h.content_version, h.release_key, h.shown_until, h.digest, h.page_html
+    SELECT e.id, e.content_version, h.content_version, h.release_key, h.shown_until, h.modified_at, h.digest,
+        h.page_html
     FROM esfomo_edition e LEFT JOIN esfomo_homepagedocument h ON h.edition_id = e.id
     WHERE e.is_published
 """
@@ -61,6 +62,8 @@ class Document:
     page_html: str
     # A digest of page_html: with the request's address, it tells versions of the page apart (ETag).
     digest: str
+    # When what it shows last changed: the edition's content, or an announcement that came due.
+    modified_at: datetime.datetime
     # When the next scheduled announcement or live notice comes due (the page must then show it), if ever.
     shown_until: datetime.datetime | None = None
 
@@ -71,6 +74,7 @@ class Homepage:
 
     html: str
     etag: str
+    last_modified: datetime.datetime
 
 
 _release = None
@@ -94,7 +98,7 @@ def page_for(request, year=None) -> Homepage:
     host = request.get_host()
     origin = f"{request.scheme}://{host}"
     etag = hashlib.blake2b(f"{document.digest}|{origin}".encode(), digest_size=12).hexdigest()
-    return Homepage(with_origin(document.page_html, origin, host), f'W/"{etag}"')
+    return Homepage(with_origin(document.page_html, origin, host), f'W/"{etag}"', document.modified_at)
 
 
 def stored_document(year=None) -> Document:
@@ -107,13 +111,13 @@ def stored_document(year=None) -> Document:
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such edition.")
-    pk, version, stored_version, stored_release, shown_until, digest, page_html = row
+    pk, version, stored_version, stored_release, shown_until, modified_at, digest, page_html = row
     if (
         stored_version == version
         and stored_release == release()
         and (shown_until is None or shown_until.timestamp() > queries.now())
     ):
-        return Document(page_html, digest, shown_until)
+        return Document(page_html, digest, modified_at, shown_until)
     document = build(Edition.objects.get(pk=pk))
     store(pk, version, document)
     return document
@@ -132,6 +136,7 @@ def store(pk, version, document: Document):
         release_key=release(),
         page_html=document.page_html,
         digest=document.digest,
+        modified_at=document.modified_at,
         shown_until=document.shown_until,
     )
     editions = Edition.objects.filter(pk=pk, content_version=version)
@@ -143,7 +148,7 @@ def store(pk, version, document: Document):
                 [stored],
                 update_conflicts=True,
                 unique_fields=["edition"],
-                update_fields=["content_version", "release_key", "page_html", "digest", "shown_until"],
+                update_fields=["content_version", "release_key", "page_html", "digest", "modified_at", "shown_until"],
             )
     except OperationalError as error:
         if not isinstance(error.__cause__, LockNotAvailable):
@@ -203,12 +208,18 @@ def build(edition, *, staff=False) -> Document:
         "structured_data": json_ld_text(event.data()),
     }
     page_html = str(render_to_string("esfomo/home.html", context))
+    shown = [when for when in scheduled if when <= moment]
     later = [when for when in scheduled if when > moment]
     return Document(
         page_html,
         digest=hashlib.sha1(page_html.encode(), usedforsecurity=False).hexdigest(),
-        shown_until=datetime.datetime.fromtimestamp(min(later), datetime.UTC) if later else None,
+        modified_at=max([edition.content_changed_at, *(_moment(when) for when in shown)]),
+        shown_until=_moment(min(later)) if later else None,
     )
+
+
+def _moment(timestamp: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(timestamp, datetime.UTC)
 
 
 def content_values(edition, days) -> dict:

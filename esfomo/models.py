@@ -462,6 +462,8 @@ class HomepageDocument(models.Model):
     page_html = models.TextField()
     # Tells versions of the page apart, for ETags, without reading it.
     digest = models.CharField(max_length=64)
+    # When what it shows last changed (Last-Modified): the content, or an announcement that came due.
+    modified_at = models.DateTimeField()
     # When an announcement or live notice scheduled for later comes due: the page is out of date then.
     shown_until = models.DateTimeField(null=True)
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -27,6 +28,7 @@ def home(request, year=None):
     page = homepage.page_for(request, year)
     response = HttpResponse(page.html)
     response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified.timestamp())
     return response
 
 

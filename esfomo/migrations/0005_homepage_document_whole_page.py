@@ -1,3 +1,4 @@
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -34,6 +35,12 @@ class Migration(migrations.Migration):
             model_name="homepagedocument",
             name="digest",
             field=models.CharField(default="", max_length=64),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="homepagedocument",
+            name="modified_at",
+            field=models.DateTimeField(default=django.utils.timezone.now),
             preserve_default=False,
         ),
         migrations.AddField(

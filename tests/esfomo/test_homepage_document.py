@@ -7,6 +7,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.http import http_date
 
 from esfomo import homepage
 from esfomo.models import Announcement, Edition, HomepageDocument
@@ -104,16 +105,19 @@ def test_announcements_appear_when_their_time_comes_without_any_change(client):
         assert "Posters move to Hall B" in html and "Running late" in html
         assert rendering > 1
         assert stored().shown_until is None  # nothing else is scheduled
+        assert stored().modified_at == soon  # what the page shows changed then
         again, reading = get(client)
     assert reading == 1
     assert again == html
 
 
-def test_the_etag_follows_the_page_and_the_address(client):
+def test_the_validators_follow_the_page_and_the_address(client):
     first = client.get("/")
     etag = first["ETag"]
+    assert first["Last-Modified"] == http_date(Edition.objects.get(year=2025).content_changed_at.timestamp())
     assert client.get("/")["ETag"] == etag
     assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
     assert client.get("/", HTTP_HOST="localhost")["ETag"] != etag
     Edition.objects.filter(year=2025).update(room="Hall Z")
     Edition.objects.filter(year=2025).touch()
