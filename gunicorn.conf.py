@@ -8,7 +8,8 @@ bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
 # memory and cores. Not derived from the CPU count, which containers report for the whole host.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Sync workers: a request is short (a cached page, or a dozen queries); the router in front
-# deals with slow clients.
+# deals with slow clients. Not threads: an admin page renders for a few hundred milliseconds
+# holding the GIL, and visitors and organizers would wait for each other (bench/load.py).
 worker_class = "sync"
 timeout = 30
 # A restart lets requests in progress finish before the workers stop.
