@@ -10,9 +10,12 @@ with anything to read, or a closed one, means the connection is replaced before 
 The check after an error inside a request stays Django's (`is_usable`, a real query).
 """
 
+import logging
 import select
 
 from django.db.backends.postgresql import base
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -21,6 +24,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.pool or self.connection is None or not self.health_check_enabled or self.health_check_done:
             return
         if not self.is_open_at_the_server():
+            # Rare (a restart, a timeout); if a host logs this at every request, something on the way
+            # to the database writes to idle connections and this check does not suit it.
+            logger.info("The database ended a connection; opening a new one")
             self.close()
         self.health_check_done = True
 
@@ -29,7 +35,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self.connection.closed or self.connection.broken:
             return False
         try:
-            readable, _, errors = select.select([self.connection.fileno()], [], [self.connection.fileno()], 0)
+            return not has_input(self.connection.fileno())
         except (OSError, ValueError):
             return False
-        return not readable and not errors
+
+
+def has_input(fd: int) -> bool:
+    """Whether the socket has data, an end of stream or an error waiting, without waiting for any."""
+    if hasattr(select, "poll"):  # any descriptor number, where select() stops at 1024
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    readable, _, errors = select.select([fd], [], [fd], 0)
+    return bool(readable or errors)

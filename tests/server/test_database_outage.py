@@ -68,6 +68,7 @@ def test_a_connection_the_database_ended_between_requests_is_replaced_unnoticed(
     site.proxy.restore()
     response = site.get(path)
     assert response.status == 200, response.text[:500]
+    assert "The database ended a connection; opening a new one" in site.log()
     assert "Database unreachable" not in site.log()
 
 
