@@ -1,5 +1,6 @@
 """The demo homepage shows every section and every row of the static page it replaces."""
 
+import datetime
 import re
 
 import lxml.html
@@ -8,6 +9,7 @@ import pytest
 import yaml
 
 from esfomo.encoding import repair_text
+from esfomo.models import Edition, ImportantDate
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,21 @@ def test_announcement_with_submission_link_and_both_extended_deadlines(home):
     assert dates == [
         "Submission deadline: May 27, 2025, 11:59 PM UTC — one-day extension for US Memorial Day",
         "Camera-ready deadline: July 3, 2025, 11:59 PM UTC — extension for OpenReview crashing",
+    ]
+
+
+def test_an_edition_with_nothing_to_announce_has_no_announcement_box(client):
+    edition = Edition.objects.get(year=2024)
+    assert not edition.announcements.exists() and not edition.important_dates.announced().exists()
+    page = lxml.html.fromstring(client.get("/2024/").content.decode())
+    assert page.cssselect(".announcement") == []
+    ImportantDate.objects.create(
+        edition=edition, label="Camera-ready deadline", date=datetime.date(2024, 7, 1), time=datetime.time(23, 59),
+        zone=ImportantDate.Zone.UTC, announce=True,
+    )  # fmt: skip
+    page = lxml.html.fromstring(client.get("/2024/").content.decode())
+    assert [text_of(item) for item in page.cssselect(".announcement .announced-dates li")] == [
+        "Camera-ready deadline: July 1, 2024, 11:59 PM UTC"
     ]
 
 
