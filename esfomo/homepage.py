@@ -182,15 +182,17 @@ def build(edition, *, staff=False) -> Document:
         image_url=ORIGIN + card_path(edition),
     )
     frame = site_frame(edition, staff=staff)
-    announcements = list(edition.announcements.filter(is_published=True).news())
+    announcements = [
+        {"pk": news.pk, "body_html": news.body_html, "published_at": news.published_at.timestamp()}
+        for news in edition.announcements.filter(is_published=True).news()
+    ]
     moment = queries.now()
-    scheduled = [news.published_at.timestamp() for news in announcements]
-    scheduled += [notice["published_at"] for notice in frame["live_notices"]]
+    scheduled = [item["published_at"] for item in announcements + frame["live_notices"]]
     context = {
         **frame,
         "origin": ORIGIN,
         "live_notices": queries.shown_now(frame["live_notices"], moment),
-        "announcements": [news for news in announcements if news.published_at.timestamp() <= moment],
+        "announcements": queries.shown_now(announcements, moment),
         "announced_dates": [due_date(due) for due in edition.important_dates.announced()],
         "edition": {**edition_values(edition), **content_values(edition, days)},
         "days": [day_values(day, edition) for day in days],
