@@ -6,13 +6,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from esfomo.common.admin import ContentAdmin, SortableContentInline, thumbnail
+from esfomo.common.locking import VersionTokenAdminMixin
+from esfomo.content.cloning import CloneError, clone_edition, same_day_in
 from people.admin import OrganizerInline, PanelInline, SpeakerInline, SponsorInline
 
 from . import readiness
-from .cloning import CloneError, clone_edition, same_day_in
-from .contentadmin import ContentAdmin, SortableContentInline, thumbnail
 from .forms import CloneEditionForm
-from .locking import VersionTokenAdminMixin
 from .models import Announcement, Edition, ImportantDate, Page
 
 

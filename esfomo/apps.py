@@ -6,7 +6,8 @@ class EsfomoConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from . import history, readiness, signals
+        from . import readiness
+        from .content import history, signals
 
         signals.connect()
         history.register_models()

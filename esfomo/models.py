@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
-from people import images
-
-from . import content_version
-from .fields import WebAddressField
-from .markup import render_inline, render_markdown, validate_markdown
-from .social_card import card_path
+from esfomo.common import images
+from esfomo.common.fields import WebAddressField
+from esfomo.common.markup import render_inline, render_markdown, validate_markdown
+from esfomo.pages.social_card import card_path
+from esfomo.serving import content_version
 
 # "Anywhere on Earth", the ML deadline convention: the deadline has passed nowhere on Earth.
 AOE = datetime.timezone(datetime.timedelta(hours=-12), "AoE")

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost, so that every response carries the policies: static files, redirects and errors too.
-    "esfomo.middleware.ContentSecurityPolicyMiddleware",
+    "esfomo.serving.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: static files skip the rest of the stack.
@@ -56,14 +56,14 @@ MIDDLEWARE = [
     # Early, so that error answers from the middleware below (a bad Host is one) carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before anything reads the body or the query: oversized bodies, NUL characters.
-    "esfomo.middleware.RequestLimitsMiddleware",
+    "esfomo.serving.security.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A view that cannot reach the database answers with the friendly 503 page.
-    "esfomo.middleware.DatabaseUnavailableMiddleware",
+    "esfomo.serving.security.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -78,7 +78,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "esfomo.jinja2.environment"},
+        "OPTIONS": {"environment": "esfomo.pages.jinja2.environment"},
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -125,7 +125,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W038"]
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://esfomo")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, reusing its Redis client (see the module).
-    CACHES["default"]["BACKEND"] = "esfomo.redis_cache.RedisCache"
+    CACHES["default"]["BACKEND"] = "esfomo.serving.redis_cache.RedisCache"
     # Give up quickly on an unreachable Redis: the site then serves from the database.
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
 
@@ -162,8 +162,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "esfomo.views.login_locked_out"
-AXES_CLIENT_IP_CALLABLE = "esfomo.addresses.client_ip"
+AXES_LOCKOUT_CALLABLE = "esfomo.pages.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "esfomo.serving.addresses.client_ip"
 # Lockouts are still logged; this only drops the banner axes prints at every start.
 AXES_VERBOSE = False
 # Proxies in front of the app that append to X-Forwarded-For: 1 for a PaaS router, 2 with a CDN
@@ -232,7 +232,7 @@ if AWS_STORAGE_BUCKET_NAME:
 MAX_IMAGE_UPLOAD_BYTES = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_UPLOAD_BYTES
 # Django bounds form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not files: a larger body is
-# answered 413 unread (esfomo.middleware). Below it, a too-large image is refused in its form.
+# answered 413 unread (esfomo.serving.security). Below it, a too-large image is refused in its form.
 MAX_REQUEST_BODY_BYTES = 64 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------------
@@ -279,7 +279,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [_NONE],
     },
 }
-# The admin's own policy, applied under /admin/ (esfomo.middleware). Django 5.2's admin, its
+# The admin's own policy, applied under /admin/ (esfomo.serving.security). Django 5.2's admin, its
 # calendar and autocomplete included, runs without inline script or style (a browser test
 # checks it), so it needs nothing looser today; an admin widget that does is allowed here only.
 ADMIN_CONTENT_SECURITY_POLICY = {

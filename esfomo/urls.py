@@ -5,16 +5,16 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from .media import serve_media
-from .pagecache import public_page
-from .sitemaps import SITEMAPS
+from esfomo.pages.sitemaps import SITEMAPS
+from esfomo.serving.media import serve_media
+from esfomo.serving.pagecache import public_page
 
 admin.site.site_header = "ES-FoMo portal"
 admin.site.site_title = "ES-FoMo admin"
 admin.site.index_title = "Site content"
 
 # The 404, 403 and 400 pages are the templates of the same names; 500 needs a look at the error.
-handler500 = "esfomo.views.server_error"
+handler500 = "esfomo.pages.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -24,5 +24,5 @@ urlpatterns = [
     path("", include("program.urls")),
     path("", include("people.urls")),
     # Last: its `<slug>/` pattern catches every other first path segment.
-    path("", include("esfomo.site_urls")),
+    path("", include("esfomo.pages.urls")),
 ]

@@ -12,6 +12,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esfomo.settings")
 
 django_application = get_wsgi_application()
 
-from esfomo.pagecache import PageCache  # noqa: E402 (needs the settings configured above)
+from esfomo.serving.pagecache import PageCache  # noqa: E402 (needs the settings configured above)
 
 application = PageCache(django_application)

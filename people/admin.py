@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from esfomo.contentadmin import ContentAdmin, ContentInline, PositionsFormSet, SortableContentInline, thumbnail
+from esfomo.common.admin import ContentAdmin, ContentInline, PositionsFormSet, SortableContentInline, thumbnail
 from program.models import TalkSpeaker
 
 from .models import Person, Role, Sponsor

@@ -7,7 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and sponsors"
 
     def ready(self):
-        from . import images
+        from esfomo.common import images
 
         # Every model with managed images (editions' banners too) loses its files when deleted.
         for model in apps.get_models():

@@ -6,9 +6,8 @@ from django.db.models import Deferrable, Max, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
-from esfomo.fields import WebAddressField
-
-from . import images
+from esfomo.common import images
+from esfomo.common.fields import WebAddressField
 
 
 class Person(images.StoredImages, models.Model):
@@ -135,7 +134,7 @@ class Role(models.Model):
 
     objects = RoleQuerySet.as_manager()
 
-    # Set by a formset that checks the positions of a whole group together (see esfomo.contentadmin).
+    # Set by a formset that checks the positions of a whole group together (see esfomo.common.admin).
     positions_checked_with_group = False
 
     class Meta:

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from esfomo.pagecache import public_page
-from esfomo.queries import edition_for, frame_for
+from esfomo.pages.queries import edition_for, frame_for
+from esfomo.serving.pagecache import public_page
 
 from .appearances import participants
 from .models import Person

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from esfomo.contentadmin import ContentAdmin, SortableStackedContentInline
+from esfomo.common.admin import ContentAdmin, SortableStackedContentInline
 
 from .models import Paper, Session, Talk, TalkSpeaker
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from esfomo.formats import clock
+from esfomo.common.formats import clock
 from esfomo.models import ImportantDate
 
 # How often subscribed calendars should fetch the feed again (RFC 7986 and its Outlook twin).

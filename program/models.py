@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
-from esfomo.fields import WebAddressField
-from esfomo.markup import render_markdown, validate_markdown
+from esfomo.common.fields import WebAddressField
+from esfomo.common.markup import render_markdown, validate_markdown
 
 
 class PaperQuerySet(models.QuerySet):

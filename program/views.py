@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_safe
 
-from esfomo.conditional import edition_conditional
-from esfomo.pagecache import public_page
-from esfomo.queries import edition_for, frame_for
+from esfomo.pages.queries import edition_for, frame_for
+from esfomo.serving.conditional import edition_conditional
+from esfomo.serving.pagecache import public_page
 
 from .exporters import ICalExporter, ImportantDatesExporter
 from .models import Paper

@@ -89,7 +89,7 @@ def live_server():
     from django.core.wsgi import get_wsgi_application
     from pytest_django.live_server_helper import LiveServer
 
-    from esfomo.pagecache import PageCache
+    from esfomo.serving.pagecache import PageCache
 
     # Built now, with the test settings in force (esfomo.wsgi may have been imported earlier).
     production_application = PageCache(get_wsgi_application())

@@ -4,9 +4,9 @@ import datetime
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import esfomo.fields
+import esfomo.common.fields
 import esfomo.models
-import people.images
+import esfomo.common.images
 from django.db import migrations, models
 
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('acronym', models.CharField(help_text='Identifies the edition in calendar and app feeds, e.g. “esfomo2025”.', max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9_]{4,}$', 'Lower-case letters, digits and underscores only, at least four, e.g. “esfomo2025”.')], verbose_name='acronym for schedule feeds')),
                 ('subtitle', models.CharField(blank=True, help_text='Under the title, e.g. “Workshop at the International Conference on Machine Learning (ICML) 2025.”', max_length=300, verbose_name='subtitle')),
                 ('tagline', models.CharField(blank=True, help_text='A short line under the banner, e.g. “Code it, run it, crash it--restart it.”', max_length=200, verbose_name='tagline')),
-                ('banner', models.ImageField(blank=True, height_field='banner_height', help_text='Wide image at the top of the homepage, at least 1024 px wide.', upload_to='editions/', validators=[people.images.validate_image_file], verbose_name='banner', width_field='banner_width')),
+                ('banner', models.ImageField(blank=True, height_field='banner_height', help_text='Wide image at the top of the homepage, at least 1024 px wide.', upload_to='editions/', validators=[esfomo.common.images.validate_image_file], verbose_name='banner', width_field='banner_width')),
                 ('banner_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('banner_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('banner_alt', models.CharField(blank=True, help_text='What the banner shows, for screen readers, e.g. “ES-FoMo logo”.', max_length=200, verbose_name='banner description')),
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('time_zone', models.CharField(default='America/Vancouver', help_text='IANA zone of the venue; the schedule is shown in it, e.g. “America/Vancouver”.', max_length=64, validators=[esfomo.models.validate_timezone], verbose_name='time zone')),
                 ('time_zone_label', models.CharField(blank=True, help_text="Short name shown as “All times PT”, e.g. “PT”. Blank: the zone's abbreviation.", max_length=20, verbose_name='time zone label')),
                 ('conference', models.CharField(blank=True, help_text='e.g. “ICML 2025”.', max_length=100, verbose_name='host conference')),
-                ('conference_url', esfomo.fields.WebAddressField(blank=True, help_text='e.g. https://icml.cc', verbose_name='host conference website')),
+                ('conference_url', esfomo.common.fields.WebAddressField(blank=True, help_text='e.g. https://icml.cc', verbose_name='host conference website')),
                 ('city', models.CharField(blank=True, help_text='e.g. “Vancouver”.', max_length=100, verbose_name='city')),
                 ('venue', models.CharField(blank=True, help_text='e.g. “Vancouver Convention Center”.', max_length=200, verbose_name='venue')),
                 ('room', models.CharField(blank=True, help_text='Where the workshop takes place inside the venue, once known, e.g. “East Exhibition Hall A”.', max_length=100, verbose_name='room')),
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('speakers_intro', models.CharField(blank=True, help_text="A line above the speakers' photos, e.g. “This year, we're excited to welcome…”.", max_length=300, verbose_name='speakers introduction')),
                 ('schedule_note', models.CharField(blank=True, help_text="Shown under the plan's heading, e.g. “Full schedule to be confirmed.”", max_length=200, verbose_name='schedule note')),
                 ('contact_email', models.EmailField(blank=True, help_text='e.g. esfomo.workshop@gmail.com', max_length=254, verbose_name='contact email')),
-                ('submission_url', esfomo.fields.WebAddressField(blank=True, help_text='Where papers are submitted, e.g. the OpenReview group of this edition.', verbose_name='submission site')),
+                ('submission_url', esfomo.common.fields.WebAddressField(blank=True, help_text='Where papers are submitted, e.g. the OpenReview group of this edition.', verbose_name='submission site')),
                 ('is_published', models.BooleanField(default=False, help_text='Unpublished editions are visible to staff only.', verbose_name='published')),
                 ('is_current', models.BooleanField(default=False, help_text="The edition shown at the site's root address “/”.", verbose_name='current edition')),
                 ('content_version', models.PositiveIntegerField(default=1, editable=False)),

@@ -2,8 +2,8 @@
 
 import django.db.models.constraints
 import django.db.models.deletion
-import esfomo.fields
-import people.images
+import esfomo.common.fields
+import esfomo.common.images
 from django.db import migrations, models
 
 
@@ -23,10 +23,10 @@ class Migration(migrations.Migration):
                 ('given_name', models.CharField(help_text='Shown in bold on the photo card, e.g. “Tri”.', max_length=100, verbose_name='given name')),
                 ('family_name', models.CharField(blank=True, help_text='e.g. “Dao”.', max_length=100, verbose_name='family name')),
                 ('slug', models.SlugField(help_text="The person's page address, e.g. “tri-dao” for /people/tri-dao/. Filled in from the name.", max_length=120, unique=True, verbose_name='address')),
-                ('website', esfomo.fields.WebAddressField(blank=True, help_text='Where the photo card links to, e.g. https://tridao.me', verbose_name='website')),
-                ('scholar_url', esfomo.fields.WebAddressField(blank=True, verbose_name='Google Scholar profile')),
-                ('social_url', esfomo.fields.WebAddressField(blank=True, help_text='X, Bluesky, LinkedIn or similar.', verbose_name='social profile')),
-                ('photo', models.ImageField(blank=True, height_field='photo_height', help_text='Square photo, at least 400 × 400 px (JPEG, PNG or WebP, at most 10 MB). It is turned upright and stripped of location and camera data.', upload_to='people/', validators=[people.images.validate_image_file], verbose_name='photo', width_field='photo_width')),
+                ('website', esfomo.common.fields.WebAddressField(blank=True, help_text='Where the photo card links to, e.g. https://tridao.me', verbose_name='website')),
+                ('scholar_url', esfomo.common.fields.WebAddressField(blank=True, verbose_name='Google Scholar profile')),
+                ('social_url', esfomo.common.fields.WebAddressField(blank=True, help_text='X, Bluesky, LinkedIn or similar.', verbose_name='social profile')),
+                ('photo', models.ImageField(blank=True, height_field='photo_height', help_text='Square photo, at least 400 × 400 px (JPEG, PNG or WebP, at most 10 MB). It is turned upright and stripped of location and camera data.', upload_to='people/', validators=[esfomo.common.images.validate_image_file], verbose_name='photo', width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_alt', models.CharField(blank=True, help_text='For screen readers; blank says “Portrait of <name>”.', max_length=200, verbose_name='photo description')),
@@ -61,12 +61,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='e.g. “Together AI”.', max_length=120, verbose_name='name')),
-                ('url', esfomo.fields.WebAddressField(blank=True, verbose_name='website')),
+                ('url', esfomo.common.fields.WebAddressField(blank=True, verbose_name='website')),
                 ('tier', models.CharField(choices=[('platinum', 'Platinum'), ('gold', 'Gold'), ('silver', 'Silver'), ('supporter', 'Supporter')], default='supporter', max_length=20, verbose_name='tier')),
-                ('logo', models.ImageField(height_field='logo_height', help_text='PNG with a transparent background or JPEG, at least 480 px wide.', upload_to='sponsors/', validators=[people.images.validate_image_file], verbose_name='logo', width_field='logo_width')),
+                ('logo', models.ImageField(height_field='logo_height', help_text='PNG with a transparent background or JPEG, at least 480 px wide.', upload_to='sponsors/', validators=[esfomo.common.images.validate_image_file], verbose_name='logo', width_field='logo_width')),
                 ('logo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('logo_dark', models.ImageField(blank=True, height_field='logo_dark_height', help_text='Optional variant shown when the visitor uses dark mode.', upload_to='sponsors/', validators=[people.images.validate_image_file], verbose_name='logo for dark mode', width_field='logo_dark_width')),
+                ('logo_dark', models.ImageField(blank=True, height_field='logo_dark_height', help_text='Optional variant shown when the visitor uses dark mode.', upload_to='sponsors/', validators=[esfomo.common.images.validate_image_file], verbose_name='logo for dark mode', width_field='logo_dark_width')),
                 ('logo_dark_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_dark_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('logo_alt', models.CharField(help_text='For screen readers, usually the name, e.g. “Together AI”.', max_length=200, verbose_name='logo description')),

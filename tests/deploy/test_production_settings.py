@@ -109,14 +109,14 @@ def test_whitenoise_comes_right_after_the_security_middleware(deployed):
     assert middleware[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
     # Only the header middleware comes first, so that static files carry the policies too.
     assert set(middleware[:security]) <= {
-        "esfomo.middleware.ContentSecurityPolicyMiddleware",
+        "esfomo.serving.security.ContentSecurityPolicyMiddleware",
         "django_permissions_policy.PermissionsPolicyMiddleware",
     }
 
 
 def test_the_cache_url_selects_redis_with_short_timeouts(deployed):
     cache = settings_of(deployed, "CACHES", **PRODUCTION)["CACHES"]["default"]
-    assert cache["BACKEND"] == "esfomo.redis_cache.RedisCache"
+    assert cache["BACKEND"] == "esfomo.serving.redis_cache.RedisCache"
     assert cache["LOCATION"] == "redis://cache.example.org:6379/0"
     assert cache["OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 

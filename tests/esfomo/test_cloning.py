@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from esfomo.cloning import CloneError, clone_edition, same_day_in
+from esfomo.content.cloning import CloneError, clone_edition, same_day_in
 from esfomo.models import Edition
 from people.models import Role
 from program.models import Session

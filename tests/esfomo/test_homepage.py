@@ -8,7 +8,7 @@ import markdown
 import pytest
 import yaml
 
-from esfomo.encoding import repair_text
+from esfomo.common.encoding import repair_text
 from esfomo.models import Edition, ImportantDate
 from tests.conftest import DATA
 

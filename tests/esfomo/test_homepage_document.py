@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
-from esfomo import homepage
 from esfomo.models import Announcement, Edition, HomepageDocument
+from esfomo.pages import homepage
 from people.models import Person
 from program.models import Talk
 from tests.conftest import require
@@ -100,7 +100,7 @@ def test_announcements_appear_when_their_time_comes_without_any_change(client):
     assert queries == 1
     later = soon + datetime.timedelta(seconds=1)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("esfomo.queries.now", later.timestamp)
+        patch.setattr("esfomo.pages.queries.now", later.timestamp)
         html, rendering = get(client)
         assert "Posters move to Hall B" in html and "Running late" in html
         assert rendering > 1

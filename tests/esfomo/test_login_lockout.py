@@ -5,7 +5,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from esfomo.addresses import client_ip
+from esfomo.serving.addresses import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from esfomo.markup import render_inline, render_markdown, validate_markdown
+from esfomo.common.markup import render_inline, render_markdown, validate_markdown
 from tests.factories import PageFactory
 
 ATTACKS = [
@@ -65,7 +65,7 @@ def test_markdown_is_rendered_when_saved_not_when_shown(client, monkeypatch):
     def no_markdown_here(*args, **kwargs):
         raise AssertionError("markdown rendered while serving a page")
 
-    monkeypatch.setattr("esfomo.markup.markdown.markdown", no_markdown_here)
+    monkeypatch.setattr("esfomo.common.markup.markdown.markdown", no_markdown_here)
     assert client.get("/").status_code == 200
     assert client.get("/call/").status_code == 200
 

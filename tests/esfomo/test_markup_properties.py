@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esfomo.markup import (
+from esfomo.common.markup import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     render_inline,

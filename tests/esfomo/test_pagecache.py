@@ -18,9 +18,9 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.utils.cache import patch_cache_control
 
-from esfomo import content_version, pagecache
 from esfomo.models import Announcement, Edition, Page
-from esfomo.pagecache import PageCache, public_page
+from esfomo.serving import content_version, pagecache
+from esfomo.serving.pagecache import PageCache, public_page
 from people.models import Person, Role
 from program.models import Paper, Session, Talk
 from tests.conftest import require
@@ -29,7 +29,7 @@ from tests.factories import AnnouncementFactory, PageFactory, PaperFactory, Role
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = "redis://127.0.0.1:6379/3"
-REDIS_CACHES = {"default": {"BACKEND": "esfomo.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+REDIS_CACHES = {"default": {"BACKEND": "esfomo.serving.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 
 
 def redis_is_up() -> bool:
@@ -445,14 +445,14 @@ def test_with_redis_unreachable_the_site_serves_its_own_pages_checked_against_th
 def test_when_django_fails_the_last_stored_page_is_served(shared_cache, django_capture_on_commit_callbacks):
     stored = get("/")
     committed(edit_edition)(django_capture_on_commit_callbacks)
-    with mock.patch("esfomo.homepage.page_for", side_effect=RuntimeError("database down")):
+    with mock.patch("esfomo.pages.homepage.page_for", side_effect=RuntimeError("database down")):
         answer = get("/")
     assert (answer.status, answer.outcome) == (200, "stale")
     assert answer.body == stored.body
 
 
 def test_a_failing_page_that_was_never_stored_is_an_error(shared_cache):
-    with mock.patch("esfomo.homepage.page_for", side_effect=RuntimeError("database down")):
+    with mock.patch("esfomo.pages.homepage.page_for", side_effect=RuntimeError("database down")):
         assert get("/").status == 500
 
 

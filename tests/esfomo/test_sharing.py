@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from esfomo import social_card
 from esfomo.models import Announcement, Edition
+from esfomo.pages import social_card
 from program.models import Session
 from tests.esfomo.test_homepage import text_of
 from tests.factories import AnnouncementFactory, EditionFactory, PaperFactory

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from esfomo.common import images
+from esfomo.content.archive import MANIFEST, TOP_LEVEL, ArchiveError, import_edition
 from esfomo.models import Announcement, Edition, ImportantDate, Page
-from esfomo.transfer import MANIFEST, TOP_LEVEL, ArchiveError, import_edition
-from people import images
 from people.models import Person, Role, Sponsor
 from program.models import Paper, Session, Talk, TalkSpeaker
 from tests.factories import (

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from PIL import Image
 
-from esfomo.markup import render_markdown
+from esfomo.common.markup import render_markdown
 from esfomo.models import Edition
 from people.models import Person, Sponsor
 from tests.conftest import DATA

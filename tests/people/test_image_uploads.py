@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageCms, PngImagePlugin
 
+from esfomo.common import images
 from esfomo.models import Edition
-from people import images
 from people.models import Person, Sponsor
 from tests.adminforms import errors_of, form_values
 from tests.factories import EditionFactory, PersonFactory, SponsorFactory

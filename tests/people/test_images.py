@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from people import images
+from esfomo.common import images
 from tests.conftest import DATA
 from tests.factories import PersonFactory
 

@@ -7,7 +7,7 @@ Everything the importer reads goes through `Checkout`, so a card whose `img` say
 import re
 from pathlib import Path, PurePosixPath
 
-from esfomo.encoding import repair_text
+from esfomo.common.encoding import repair_text
 
 from .problems import ImportProblem, Where
 

@@ -1,7 +1,7 @@
 """Photos, logos and the banner, taken from the checkout through the portal's one image pipeline.
 
 The files are assigned to the models' image fields exactly as an admin upload is, so they are
-checked, turned upright, stripped of metadata and given renditions by `people.images`. An image
+checked, turned upright, stripped of metadata and given renditions by `esfomo.common.images`. An image
 that is missing, remote, too large or unreadable is a warning: the import goes on without it.
 An image already stored is left alone when the pipeline would store the same bytes again, so
 a re-import neither rewrites files nor counts a change.
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
-from people import images
+from esfomo.common import images
 
 from .cards import ImageRef
 from .checkout import Checkout, TooLarge

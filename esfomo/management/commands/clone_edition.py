@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from esfomo.cloning import CloneError, clone_edition
+from esfomo.content.cloning import CloneError, clone_edition
 from esfomo.models import Edition
 
 

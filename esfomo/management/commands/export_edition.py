@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from esfomo.content.archive import export_edition
 from esfomo.models import Edition
-from esfomo.transfer import export_edition
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from esfomo.transfer import ArchiveError, import_edition
+from esfomo.content.archive import ArchiveError, import_edition
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.template.defaultfilters import floatformat, linebreaksbr
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
-from .formats import clock, date, emoji_heading, json_ld, without_emoji
+from esfomo.common.formats import clock, date, emoji_heading, json_ld, without_emoji
 
 
 class Environment(jinja2.Environment):

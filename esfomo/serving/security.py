@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
-from . import views
+from esfomo.pages import views
 
 logger = logging.getLogger(__name__)
 

@@ -26,16 +26,15 @@ from django.urls import reverse
 from django.utils.html import conditional_escape
 from psycopg.errors import LockNotAvailable
 
+from esfomo.common.formats import clock, date, due_date, emoji_heading, json_ld_text, without_emoji
+from esfomo.models import Edition, HomepageDocument
+from esfomo.pages import queries
+from esfomo.pages.queries import edition_for, site_frame
+from esfomo.pages.social_card import card_path
+from esfomo.pages.structured_data import EditionEvent
+from esfomo.serving.pagecache import code_fingerprint
 from people.models import Role, Sponsor
 from program.schedule import schedule_for
-
-from . import queries
-from .formats import clock, date, due_date, emoji_heading, json_ld_text, without_emoji
-from .models import Edition, HomepageDocument
-from .pagecache import code_fingerprint
-from .queries import edition_for, site_frame
-from .social_card import card_path
-from .structured_data import EditionEvent
 
 # The edition a request asks for (the current one when no year is given), its content version and
 # its stored page, in one query. Written out because this query is most of a homepage request when

@@ -17,11 +17,10 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from reversion.models import Version
 
-from people import images
+from esfomo.common import images
+from esfomo.models import Announcement, Edition, ImportantDate, Page
 from people.models import Person, Role, Sponsor
 from program.models import Paper, Session, Talk, TalkSpeaker
-
-from .models import Announcement, Edition, ImportantDate, Page
 
 # Model -> reversion options. The follow lists match the inlines of each model's admin page.
 VERSIONED = {

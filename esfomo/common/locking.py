@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import history
+from esfomo.content import history
 
 VERSION_FIELD = "version_token"
 

@@ -7,10 +7,9 @@ Page caches, ETags and exports key on `Edition.content_version`, so a change mad
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
+from esfomo.models import Announcement, Edition, ImportantDate, Page
 from people.models import Person, Role, Sponsor
 from program.models import Paper, Session, Talk, TalkSpeaker
-
-from .models import Announcement, Edition, ImportantDate, Page
 
 
 def editions_of(instance):

@@ -33,11 +33,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from people import images
+from esfomo.common import images
+from esfomo.models import Announcement, Edition, ImportantDate, Page
 from people.models import Person, Role, Sponsor
 from program.models import Paper, Session, Talk, TalkSpeaker
-
-from .models import Announcement, Edition, ImportantDate, Page
 
 FORMAT = "esfomo-edition"
 VERSION = 1

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from . import images
+from esfomo.common import images
 
 
 class CheckedImageField(forms.ImageField):

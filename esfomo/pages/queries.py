@@ -5,10 +5,9 @@ from time import time as now
 from django.http import Http404
 from django.urls import reverse
 
+from esfomo.common.formats import clock, date
+from esfomo.models import Announcement, Edition, Page
 from program.models import Paper
-
-from .formats import clock, date
-from .models import Announcement, Edition, Page
 
 
 def edition_for(request, year=None) -> Edition:

@@ -6,7 +6,7 @@ a bodiless 304 instead of the page or export.
 
 from django.views.decorators.http import condition
 
-from .models import Edition
+from esfomo.models import Edition
 
 
 def _version(request, year=None):

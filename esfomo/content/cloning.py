@@ -13,10 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from esfomo.models import Edition
 from people.models import Role, Sponsor
 from program.models import Session
-
-from .models import Edition
 
 # Fields a copy never takes over: identity, bookkeeping, and what the database or `save()` fills in.
 NOT_COPIED = {"id", "created_at", "updated_at", "content_version", "content_changed_at", "sequence"}

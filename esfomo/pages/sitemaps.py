@@ -1,9 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 
+from esfomo.models import Edition, Page
 from people.sitemaps import PeopleSitemap
 from program.sitemaps import PapersSitemap
-
-from .models import Edition, Page
 
 
 class EditionSitemap(Sitemap):

@@ -9,10 +9,9 @@ from django.http import QueryDict
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from people.forms import CheckedImageField
-
-from . import history
-from .locking import VersionTokenAdminMixin
+from esfomo.common.forms import CheckedImageField
+from esfomo.common.locking import VersionTokenAdminMixin
+from esfomo.content import history
 
 IMAGE_UPLOADS = {models.ImageField: {"form_class": CheckedImageField}}
 GUARD_FIELD = "confirm_guarded_delete"

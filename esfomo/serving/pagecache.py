@@ -44,7 +44,7 @@ from django.http.cookie import parse_cookie
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
-from .content_version import current_version, database_version, page_cache, version_time
+from esfomo.serving.content_version import current_version, database_version, page_cache, version_time
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import views
-from .feeds import AnnouncementsFeed
+from esfomo.pages import views
+from esfomo.pages.feeds import AnnouncementsFeed
 
 app_name = "esfomo"
 

@@ -5,8 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Announcement
-from .queries import edition_for
+from esfomo.models import Announcement
+from esfomo.pages.queries import edition_for
 
 LATEST = 30
 

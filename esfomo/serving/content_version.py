@@ -71,7 +71,7 @@ def current_version(cache) -> str:
 def database_version() -> str:
     """Return a version derived from every edition's content version (one small query)."""
     # Imported here: the models module imports this one.
-    from .models import Edition
+    from esfomo.models import Edition
 
     rows = list(Edition.objects.order_by("pk").values_list("pk", "content_version", "content_changed_at"))
     # Versions only grow and keys are never reused, so this list never repeats.

@@ -14,12 +14,12 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from . import homepage
-from .formats import due_date
-from .models import Page
-from .pagecache import public_page
-from .queries import edition_for, frame_for
-from .social_card import card_for, card_key
+from esfomo.common.formats import due_date
+from esfomo.models import Page
+from esfomo.pages import homepage
+from esfomo.pages.queries import edition_for, frame_for
+from esfomo.pages.social_card import card_for, card_key
+from esfomo.serving.pagecache import public_page
 
 
 @public_page
