@@ -6,7 +6,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from esfomo.common import images
 from esfomo.common.fields import WebAddressField
 from esfomo.common.markup import render_inline, render_markdown, validate_markdown
 from esfomo.pages.social_card import card_path
-from esfomo.serving import content_version
+from esfomo.serving import pagecache
 
 # "Anywhere on Earth", the ML deadline convention: the deadline has passed nowhere on Earth.
 AOE = datetime.timezone(datetime.timedelta(hours=-12), "AoE")
@@ -59,7 +59,10 @@ class EditionQuerySet(models.QuerySet):
         Code that changes content without saving models one by one (`QuerySet.update()`, bulk
         imports, raw SQL) calls this afterwards.
         """
-        content_version.bump_on_commit(using=self.db)
+        # This process reads the version again at its next request, inside this transaction and after
+        # it commits; the other processes within PAGE_CACHE_RECHECK_SECONDS.
+        pagecache.recheck()
+        transaction.on_commit(pagecache.recheck, using=self.db)
         return self.update(content_version=F("content_version") + 1, content_changed_at=timezone.now())
 
 
@@ -264,10 +267,6 @@ class Edition(images.StoredImages, models.Model):
     def banner_picture(self):
         return images.picture(self.banner, images.BANNER, (self.banner_width, self.banner_height))
 
-    @property
-    def etag(self):
-        return f'"e{self.pk}v{self.content_version}"'
-
 
 class Page(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="pages", verbose_name="edition")
@@ -447,27 +446,3 @@ class Announcement(models.Model):
 
     def get_absolute_url(self):
         return self.edition.get_absolute_url()
-
-
-class HomepageDocument(models.Model):
-    """An edition's homepage, rendered from its content when it changes (esfomo/homepage.py); never edited."""
-
-    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="homepage")
-    # The edition's content version and the release it was built from: valid while both still hold.
-    content_version = models.PositiveIntegerField()
-    release_key = models.CharField(max_length=32)
-    # The page as rendered, with placeholders for the site's address (esfomo/homepage.py). Text, not
-    # JSON: read at every request, it should cost the database nothing to write out.
-    page_html = models.TextField()
-    # Tells versions of the page apart, for ETags, without reading it.
-    digest = models.CharField(max_length=64)
-    # When what it shows last changed (Last-Modified): the content, or an announcement that came due.
-    modified_at = models.DateTimeField()
-    # When an announcement or live notice scheduled for later comes due: the page is out of date then.
-    shown_until = models.DateTimeField(null=True)
-
-    class Meta:
-        verbose_name = "homepage document"
-
-    def __str__(self):
-        return f"Homepage of {self.edition_id}, version {self.content_version}"

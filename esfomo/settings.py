@@ -47,7 +47,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so that every response carries the policies: static files, redirects and errors too.
+    # First: a kept page is answered before anything else runs (it keeps the headers added below).
+    "esfomo.serving.pagecache.PageCacheMiddleware",
+    # So that every response carries the policies: static files, redirects and errors too.
     "esfomo.serving.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -105,8 +107,6 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with a health check that asks the connection's socket instead of the server.
-    DATABASES["default"]["ENGINE"] = "esfomo.postgresql"
     # A server that does not answer at all (packets dropped, not refused) fails a connection in
     # seconds, so pages answer with the outage page instead of hanging until the worker is killed.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
@@ -119,34 +119,23 @@ SILENCED_SYSTEM_CHECKS = ["models.W038"]
 
 # --- Cache and page cache ---------------------------------------------------------
 
-# Local memory by default (each process keeps its own pages and asks the database whether they
-# are current); a Redis URL when several processes share pages (e.g. redis://cache.internal:6379/0),
-# which also spares hits any query; dummycache:// turns caching off.
+# Where the page cache keeps pages (esfomo/serving/pagecache.py): each process's memory by default; a
+# Redis URL (e.g. redis://cache.internal:6379/0) when several processes should share them, so a page
+# is rendered once for all; dummycache:// keeps nothing.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://esfomo")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, reusing its Redis client (see the module).
-    CACHES["default"]["BACKEND"] = "esfomo.serving.redis_cache.RedisCache"
-    # Give up quickly on an unreachable Redis: the site then serves from the database.
+    # Give up quickly on an unreachable Redis: each process then keeps its own pages.
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
 
-# Anonymous visitors' public pages are kept whole (esfomo/pagecache.py); any content change
-# replaces the content version, so this only bounds how long a CDN may keep a page and how late a
-# scheduled announcement may appear.
-PAGE_CACHE_ALIAS = "default"
+# How long a kept page is served before it is rendered again (a change of content replaces it at
+# once); also how long a CDN may keep it (s-maxage) and how late a scheduled announcement may show.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
-# A page stays stored this long past its freshness, to be served when Django cannot answer
-# (database down); any newer content replaces it as soon as Django answers again.
+# A kept page stays this long past its freshness, to be served while Django cannot answer.
 PAGE_CACHE_STALE_SECONDS = 24 * 3600
-# With Redis, each process hears of a new version at once; it reads the version again after this
-# many seconds anyway, in case the network silently cut its subscription.
+# How often each process reads the content version: a change shows everywhere within this time.
 PAGE_CACHE_RECHECK_SECONDS = env.float("PAGE_CACHE_RECHECK_SECONDS", default=1.0)
-# Pages each process also keeps in its own memory (checked against the shared version on every request).
+# Pages each process also keeps in its own memory, so a hit costs no round trip to the cache.
 PAGE_CACHE_LOCAL_ENTRIES = 200
-# After a cache failure, a process serves from the database this long before trying the cache again.
-PAGE_CACHE_RETRY_SECONDS = 5
-# Requests carrying the session cookie (logged-in organizers) always go to Django, and so do
-# requests carrying any cookie named here (a feature whose pages depend on a cookie).
-PAGE_CACHE_BYPASS_COOKIES = frozenset()
 
 # --- Passwords and login throttling -------------------------------------------------
 

@@ -5,9 +5,13 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from esfomo.pages.sitemaps import SITEMAPS
+from esfomo.pages.sitemaps import EditionSitemap, PageSitemap
 from esfomo.serving.media import serve_media
 from esfomo.serving.pagecache import public_page
+from people.sitemaps import PeopleSitemap
+from program.sitemaps import PapersSitemap
+
+SITEMAPS = {"editions": EditionSitemap, "pages": PageSitemap, "papers": PapersSitemap, "people": PeopleSitemap}
 
 admin.site.site_header = "ES-FoMo portal"
 admin.site.site_title = "ES-FoMo admin"

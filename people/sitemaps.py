@@ -1,5 +1,6 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from esfomo.common.sitemaps import Sitemap
 
 from .appearances import participants
 

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from esfomo.pages.queries import edition_for, frame_for
 from esfomo.serving.pagecache import public_page
@@ -12,14 +12,14 @@ from .models import Person
 
 
 @public_page
-@require_GET
+@require_safe
 def index(request):
     edition = edition_for(request)
     return render(request, "people/index.html", {**frame_for(request, edition), "participants": participants()})
 
 
 @public_page
-@require_GET
+@require_safe
 def person(request, slug):
     person = get_object_or_404(Person, slug=slug)
     shown = participants(person)

@@ -78,7 +78,7 @@ def place_of(session):
 
 
 def session_url(session):
-    return site_url(reverse("esfomo:edition", kwargs={"year": session.edition.year}) + f"#session-{session.pk}")
+    return site_url(reverse("esfomo:edition", kwargs={"year": session.edition.year}) + f"#{session.anchor}")
 
 
 class Exporter(abc.ABC):

@@ -58,7 +58,12 @@ class Paper(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("program:papers", kwargs={"year": self.edition.year}) + f"#paper-{self.pk}"
+        return reverse("program:papers", kwargs={"year": self.edition.year}) + f"#{self.anchor}"
+
+    @property
+    def anchor(self):
+        """The id of the paper on the papers page."""
+        return f"paper-{self.pk}"
 
     @property
     def link(self):
@@ -148,7 +153,12 @@ class Session(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("esfomo:edition", kwargs={"year": self.edition.year}) + f"#session-{self.pk}"
+        return f"{self.edition.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        """The id of the session's row in the plan."""
+        return f"session-{self.pk}"
 
     def has_moved(self):
         before = Session.objects.filter(pk=self.pk).values("start", "end", "room", "title").first()
@@ -220,6 +230,16 @@ class Talk(models.Model):
 
     def __str__(self):
         return self.display_title
+
+    def get_absolute_url(self):
+        return f"{self.session.edition.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        """The id of the talk's place in the plan: its paper's slot, its own row if timed, else its session's."""
+        if self.paper_id:
+            return f"paper-slot-{self.paper_id}"
+        return f"talk-{self.pk}" if self.start else f"session-{self.session_id}"
 
     @property
     def display_title(self):

@@ -5,23 +5,23 @@ import functools
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET, require_safe
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 
 from esfomo.pages.queries import edition_for, frame_for
-from esfomo.serving.conditional import edition_conditional
 from esfomo.serving.pagecache import public_page
 
 from .exporters import ICalExporter, ImportantDatesExporter
 from .models import Paper
 from .schedule import Day, schedule_for, session_for
 
-# Exports may be reused for five minutes, then revalidated with their ETag (a 304 costs one query):
+# Exports may be reused for five minutes, then revalidated with their ETag (a 304 from the page cache):
 # a live change reaches attendees' apps within minutes on the conference day.
 EXPORT_MAX_AGE = 300
 
 
 @public_page
-@require_GET
+@require_safe
 def papers(request, year=None):
     edition = edition_for(request, year)
     by_decision = {decision: [] for decision in Paper.Decision.values}
@@ -34,18 +34,15 @@ def papers(request, year=None):
 
 
 def export(view):
-    """Serve an export: conditional on the edition's version, cacheable, readable by any web app."""
+    """Serve an export: readable by any web app, kept by browsers and apps for a few minutes."""
 
+    @public_page
     @require_safe
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = edition_conditional(view)(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
-        if request.user.is_staff:
-            # Staff may be previewing an unpublished edition: keep it out of shared caches.
-            patch_cache_control(response, private=True, no_cache=True)
-        else:
-            patch_cache_control(response, public=True, max_age=EXPORT_MAX_AGE)
+        patch_cache_control(response, max_age=EXPORT_MAX_AGE)
         return response
 
     return wrapper
@@ -54,17 +51,16 @@ def export(view):
 def exported(exporter):
     response = HttpResponse(exporter.render(), content_type=exporter.content_type)
     response["Content-Disposition"] = f'inline; filename="{exporter.filename}"'
+    response["Last-Modified"] = http_date(exporter.edition.content_changed_at.timestamp())
     return response
 
 
-@public_page
 @export
 def schedule_export(request, exporter, year=None):
     edition = edition_for(request, year)
     return exported(exporter(edition, schedule_for(edition)))
 
 
-@public_page
 @export
 def session_calendar(request, uid, year):
     edition = edition_for(request, year)
@@ -75,7 +71,6 @@ def session_calendar(request, uid, year):
     return exported(exporter)
 
 
-@public_page
 @export
 def dates_calendar(request, year=None):
     edition = edition_for(request, year)

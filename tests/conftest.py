@@ -56,6 +56,17 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
         call_command("seed_demo", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Pages kept during one test never answer the next: a rolled-back test can bring a content version back."""
+    from django.core.cache import cache
+
+    from esfomo.serving import pagecache
+
+    cache.clear()
+    pagecache.recheck()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     require(Path(CHROMIUM).exists(), f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
@@ -89,10 +100,8 @@ def live_server():
     from django.core.wsgi import get_wsgi_application
     from pytest_django.live_server_helper import LiveServer
 
-    from esfomo.serving.pagecache import PageCache
-
     # Built now, with the test settings in force (esfomo.wsgi may have been imported earlier).
-    production_application = PageCache(get_wsgi_application())
+    production_application = get_wsgi_application()
     server = LiveServer("localhost:0", start=False)
     server.thread.static_handler = lambda test_application: production_application
     server.start()

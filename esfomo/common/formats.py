@@ -58,7 +58,7 @@ def emoji_heading(value):
     return format_html('<span aria-hidden="true">{}</span> {}', match.group(1), value[match.end() :])
 
 
-def without_emoji(value):
+def without_leading_emoji(value):
     """Drop a leading emoji, for page titles and menus read aloud."""
     return _LEADING_SYMBOLS.sub("", value or "")
 
@@ -67,23 +67,8 @@ def without_emoji(value):
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-def json_ld_text(data) -> str:
-    """Return data as JSON that may stand inside a <script> element."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
-
-
-def json_ld(text):
-    """Write JSON from `json_ld_text` as a JSON-LD block: a data block, not a script, so a strict CSP allows it."""
+def json_ld(data):
+    """Write data as a JSON-LD block: a data block, not a script, so a strict CSP allows it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
     # Safe: JSON with <, > and & escaped cannot close the element or start markup (as Django's json_script).
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308  # nosec
-
-
-def due_date(due) -> dict:
-    """An important date's parts as the pages write them: label, day, time with its zone, extension."""
-    return {
-        "label": due.label,
-        "datetime": date(due.due, "c"),
-        "date_text": date(due.effective_date, "F j, Y"),
-        "time_text": f"{time(due.time, 'g:i A')} {due.zone}" if due.time else "",
-        "extension_reason": due.extension_reason,
-    }

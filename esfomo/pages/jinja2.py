@@ -1,30 +1,18 @@
-"""The Jinja2 environment of the public pages: Django's static files, addresses and date formats.
+"""The Jinja2 environment of the public pages: Django's static files, addresses, date formats and the site's address.
 
-The public pages are Jinja2 templates (`templates/`) because they are rendered on every request the
-page cache does not answer, and Jinja2 compiles a template to Python once where Django's
-template language walks its nodes at each render. The admin keeps Django's
-template language (`admin_templates/`).
+The public pages are Jinja2 templates (`templates/`), the admin keeps Django's template language
+(`admin_templates/`); bench/README.md gives the figure that decided it.
 """
 
 import functools
 
 import jinja2
+from django.conf import settings
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
-from esfomo.common.formats import clock, date, emoji_heading, json_ld, without_emoji
-
-
-class Environment(jinja2.Environment):
-    def getattr(self, obj, attribute):
-        """Read `a.b` of a dict as its key first: the homepage renders from plain values (esfomo/homepage.py)."""
-        if type(obj) is dict:
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
+from esfomo.common.formats import clock, date, emoji_heading, json_ld, time, without_leading_emoji
 
 
 @functools.lru_cache(maxsize=256)
@@ -36,13 +24,14 @@ def cached_static(path):
 def environment(**options):
     # Whatever the settings say: every value is escaped unless marked safe.
     options.pop("autoescape", None)
-    env = Environment(autoescape=True, **options)
-    env.globals.update(static=cached_static, url=url)
+    env = jinja2.Environment(autoescape=True, **options)
+    env.globals.update(static=cached_static, url=url, site_url=lambda: settings.SITE_URL)
     env.filters.update(
         clock=clock,
         date=date,
+        time=time,
         emoji_heading=emoji_heading,
-        without_emoji=without_emoji,
+        without_leading_emoji=without_leading_emoji,
         json_ld=json_ld,
         linebreaksbr=linebreaksbr,
         floatformat=floatformat,

@@ -1,8 +1,5 @@
-from django.contrib.sitemaps import Sitemap
-
+from esfomo.common.sitemaps import Sitemap
 from esfomo.models import Edition, Page
-from people.sitemaps import PeopleSitemap
-from program.sitemaps import PapersSitemap
 
 
 class EditionSitemap(Sitemap):
@@ -23,6 +20,3 @@ class PageSitemap(Sitemap):
 
     def lastmod(self, page):
         return page.updated_at
-
-
-SITEMAPS = {"editions": EditionSitemap, "pages": PageSitemap, "papers": PapersSitemap, "people": PeopleSitemap}

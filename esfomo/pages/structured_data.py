@@ -1,5 +1,7 @@
 """schema.org data about an edition, for search engines: the workshop as an Event, its sessions as sub-events.
 
+Part of the homepage, which composes the edition with its programme and people.
+
 Built from what the homepage already read (no query of its own) and written into the page as a
 JSON-LD data block.
 """
@@ -16,13 +18,13 @@ OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
 class EditionEvent:
     """The JSON-LD object of an edition's homepage; `origin` is the site's scheme and host."""
 
-    def __init__(self, edition, *, days, speakers, organizers, sponsors, origin, image_url):
+    def __init__(self, edition, *, days, speakers, organizers, sponsors, origin):
         self.edition = edition
         self.sessions = [session for day in days for session in day.sessions]
         self.speakers, self.organizers, self.sponsors = speakers, organizers, sponsors
         self.origin = origin
         self.page_url = origin + edition.get_absolute_url()
-        self.image_url = image_url
+        self.image_url = origin + edition.share_card_path
 
     def data(self):
         edition = self.edition
@@ -87,7 +89,7 @@ class EditionEvent:
             "name": name,
             "startDate": self.local(session.start),
             "endDate": self.local(session.end),
-            "url": f"{self.page_url}#session-{session.pk}",
+            "url": f"{self.page_url}#{session.anchor}",
             "location": self.place(session.place),
             "eventAttendanceMode": OFFLINE,
         }

@@ -1,4 +1,7 @@
-"""Public pages of the site: an edition's homepage and its other pages, the health check and error pages."""
+"""Public pages of the site: an edition's pages, its share picture, the health check and error pages.
+
+The homepage, which composes the edition with its programme and people, is in `homepage.py`.
+"""
 
 import sys
 
@@ -8,32 +11,19 @@ from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
-from esfomo.common.formats import due_date
 from esfomo.models import Page
-from esfomo.pages import homepage
 from esfomo.pages.queries import edition_for, frame_for
 from esfomo.pages.social_card import card_for, card_key
 from esfomo.serving.pagecache import public_page
 
 
 @public_page
-@require_GET
-def home(request, year=None):
-    page = homepage.page_for(request, year)
-    response = HttpResponse(page.html)
-    response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.last_modified.timestamp())
-    return response
-
-
-@public_page
-@require_GET
+@require_safe
 def page(request, slug, year=None):
     edition = edition_for(request, year)
     pages = Page.objects.filter(edition=edition, slug=slug)
@@ -46,15 +36,13 @@ def page(request, slug, year=None):
     context = {
         **frame_for(request, edition),
         "page": shown,
-        "important_dates": [due_date(due) for due in edition.important_dates.all()]
-        if shown.show_important_dates
-        else [],
+        "important_dates": list(edition.important_dates.all()) if shown.show_important_dates else [],
     }
     return render(request, "esfomo/page.html", context)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Answer 200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
     try:
@@ -66,21 +54,20 @@ def healthz(request):
 
 
 @public_page
-@require_GET
+@require_safe
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain")
 
 
+@public_page
 @require_safe
 def social_card(request, year):
     """The edition's share picture (OpenGraph, Twitter), drawn once and kept in the media storage."""
     edition = edition_for(request, year)
-    etag = f'"{card_key(edition)}"'
-    not_modified = get_conditional_response(request, etag=etag)
-    response = not_modified or HttpResponse(card_for(edition), content_type="image/png")
-    response["ETag"] = etag
-    # Its address changes with the picture (?v=), so it may be kept for a day.
-    patch_cache_control(response, public=True, max_age=86400)
+    response = HttpResponse(card_for(edition), content_type="image/png")
+    response["ETag"] = f'"{card_key(edition)}"'
+    # Its address changes with the picture (?v=), so browsers may keep it for a day.
+    patch_cache_control(response, max_age=86400)
     return response
 
 

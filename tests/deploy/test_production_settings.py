@@ -107,8 +107,9 @@ def test_whitenoise_comes_right_after_the_security_middleware(deployed):
     middleware = settings_of(deployed, "MIDDLEWARE", **PRODUCTION)["MIDDLEWARE"]
     security = middleware.index("django.middleware.security.SecurityMiddleware")
     assert middleware[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
-    # Only the header middleware comes first, so that static files carry the policies too.
-    assert set(middleware[:security]) <= {
+    # Only the page cache and the header middleware come first, so that static files carry the policies too.
+    assert middleware[0] == "esfomo.serving.pagecache.PageCacheMiddleware"
+    assert set(middleware[1:security]) <= {
         "esfomo.serving.security.ContentSecurityPolicyMiddleware",
         "django_permissions_policy.PermissionsPolicyMiddleware",
     }
@@ -116,7 +117,7 @@ def test_whitenoise_comes_right_after_the_security_middleware(deployed):
 
 def test_the_cache_url_selects_redis_with_short_timeouts(deployed):
     cache = settings_of(deployed, "CACHES", **PRODUCTION)["CACHES"]["default"]
-    assert cache["BACKEND"] == "esfomo.serving.redis_cache.RedisCache"
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert cache["LOCATION"] == "redis://cache.example.org:6379/0"
     assert cache["OPTIONS"] == {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 

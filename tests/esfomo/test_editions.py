@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 
 from esfomo.models import Edition
 from tests.factories import EditionFactory, PageFactory
@@ -74,8 +75,8 @@ def test_healthz_answers_when_the_database_does(client):
 
 def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+    assert "Disallow: /admin/" in robots and f"Sitemap: {settings.SITE_URL}/sitemap.xml" in robots
     sitemap = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://testserver/</loc>" in sitemap
-    assert "<loc>http://testserver/2024/</loc>" in sitemap
-    assert "<loc>http://testserver/call/</loc>" in sitemap
+    assert f"<loc>{settings.SITE_URL}/</loc>" in sitemap
+    assert f"<loc>{settings.SITE_URL}/2024/</loc>" in sitemap
+    assert f"<loc>{settings.SITE_URL}/call/</loc>" in sitemap

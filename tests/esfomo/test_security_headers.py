@@ -87,7 +87,7 @@ def test_a_server_error_carries_the_headers_and_shows_no_details(monkeypatch):
     def broken_view(*args, **kwargs):
         raise RuntimeError("secret detail of a bug")
 
-    monkeypatch.setattr("esfomo.pages.homepage.page_for", broken_view)
+    monkeypatch.setattr("esfomo.pages.homepage.schedule_for", broken_view)
     client = Client(raise_request_exception=False)
     response = client.get("/")
     assert response.status_code == 500
@@ -101,7 +101,7 @@ def test_the_outage_page_carries_the_headers(client, monkeypatch):
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("esfomo.pages.homepage.page_for", unreachable)
+    monkeypatch.setattr("esfomo.pages.homepage.schedule_for", unreachable)
     response = client.get("/")
     assert response.status_code == 503
     assert_strict_policy(response)

@@ -7,6 +7,7 @@ import json
 import lxml.etree
 import lxml.html
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from PIL import Image
 
@@ -50,7 +51,7 @@ def test_the_homepage_describes_the_edition_as_a_schema_org_event(client):
     assert [person["name"] for person in event["performer"]][:2] == ["Baris Kasikci", "Albert Gu"]
     assert len(event["organizer"]) == 11
     assert event["sponsor"] == [{"@type": "Organization", "name": "Together", "url": "https://www.together.xyz"}]
-    assert event["image"][0].startswith("http://testserver/2025/card.png?v=")
+    assert event["image"][0].startswith(f"{settings.SITE_URL}/2025/card.png?v=")
     # Every session but the breaks, with its speakers.
     sessions = Session.objects.filter(edition__year=2025).exclude(kind=Session.Kind.BREAK)
     assert len(event["subEvent"]) == sessions.count()
@@ -63,7 +64,7 @@ def test_the_homepage_describes_the_edition_as_a_schema_org_event(client):
             "affiliation": {"@type": "Organization", "name": "Cerebras Systems"},
         }
     ]
-    assert talk["url"].startswith("http://testserver/#session-")
+    assert talk["url"].startswith(f"{settings.SITE_URL}/#session-")
 
 
 def test_json_ld_cannot_break_out_of_its_block(client):
@@ -92,14 +93,14 @@ def test_pages_carry_opengraph_and_twitter_cards(client, path):
 
     edition = Edition.objects.get(year=2024 if path.startswith("/2024/") else 2025)
     card = meta("property", "og:image")
-    assert card == f"http://testserver/{edition.year}/card.png?v={social_card.card_key(edition)}"
+    assert card == f"{settings.SITE_URL}/{edition.year}/card.png?v={social_card.card_key(edition)}"
     assert meta("name", "twitter:image") == card
     assert meta("name", "twitter:card") == "summary_large_image"
     assert (
         meta("property", "og:title")
         == f"{edition.name}: Efficient Systems for Foundation Models at {edition.conference}"
     )
-    assert meta("property", "og:url") == f"http://testserver{path}"
+    assert meta("property", "og:url") == f"{settings.SITE_URL}{path}"
     assert (meta("property", "og:image:width"), meta("property", "og:image:height")) == ("1200", "630")
     assert page.xpath("//link[@type='application/atom+xml']/@href") == ["/feed/"]
 
@@ -154,10 +155,10 @@ def test_the_atom_feed_lists_published_announcements(client, settings):
 def test_the_sitemap_lists_papers_pages_and_people(client):
     PaperFactory(edition=Edition.objects.get(year=2025))
     sitemap = client.get("/sitemap.xml").content.decode()
-    assert "<loc>http://testserver/2025/papers/</loc>" in sitemap
-    assert "<loc>http://testserver/2024/papers/</loc>" not in sitemap
-    assert "<loc>http://testserver/people/</loc>" in sitemap
-    assert "<loc>http://testserver/people/tri-dao/</loc>" in sitemap
+    assert f"<loc>{settings.SITE_URL}/2025/papers/</loc>" in sitemap
+    assert f"<loc>{settings.SITE_URL}/2024/papers/</loc>" not in sitemap
+    assert f"<loc>{settings.SITE_URL}/people/</loc>" in sitemap
+    assert f"<loc>{settings.SITE_URL}/people/tri-dao/</loc>" in sitemap
     assert "deepak-narayanan" not in sitemap
 
 

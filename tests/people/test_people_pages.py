@@ -4,14 +4,11 @@ import datetime
 
 import lxml.html
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from esfomo.models import Edition
-from people.models import Person, Role
+from people.models import Role
 from program.models import Session
 from tests.esfomo.test_homepage import text_of
-from tests.esfomo.test_query_budget import build_edition
 from tests.factories import PersonFactory, RoleFactory, SessionFactory, TalkFactory, TalkSpeakerFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,18 +79,3 @@ def test_people_of_unpublished_editions_or_hidden_roles_have_no_page(client):
     assert client.get("/people/deepak-narayanan/").status_code == 404
     assert client.get("/people/nobody/").status_code == 404
     assert "draft-speaker" not in client.get("/people/").content.decode()
-
-
-def queries(client, path):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(path).status_code == 200
-    return len(captured)
-
-
-def test_people_pages_query_count_does_not_grow_with_the_editions(client):
-    # The edition, the frame (4), then roles and talk credits, each in one query; a person page reads the person too.
-    small = build_edition(5)
-    person = Person.objects.filter(roles__edition=small).first()
-    counts = (queries(client, "/people/"), queries(client, person.get_absolute_url()))
-    build_edition(200)
-    assert (queries(client, "/people/"), queries(client, person.get_absolute_url())) == counts == (7, 8)

@@ -333,7 +333,7 @@ def test_exports_are_cacheable_and_open_to_web_apps(client, path):
     assert response["Access-Control-Allow-Origin"] == "*"
     directives = [part.strip() for part in response["Cache-Control"].split(",")]
     # Apps revalidate after five minutes; the page cache adds what CDNs need.
-    assert directives[:2] == ["public", "max-age=300"]
+    assert {"public", "max-age=300"} <= set(directives)
     assert "s-maxage=60" in directives
     assert response["ETag"]
     assert response["Last-Modified"]
@@ -350,7 +350,10 @@ def test_conditional_requests_get_304_until_the_content_changes(client, path, de
     since = client.get(path, headers={"If-Modified-Since": first["Last-Modified"]})
     assert since.status_code == 304
 
-    Edition.objects.filter(pk__in=[demo.pk, Edition.objects.get(year=2024).pk]).touch()
+    for edition in Edition.objects.filter(pk__in=[demo.pk, Edition.objects.get(year=2024).pk]):
+        # A change each export shows: a new date, a new session.
+        ImportantDateFactory(edition=edition, label="Camera-ready deadline")
+        SessionFactory(edition=edition, title="Late-breaking results")
     changed = client.get(path, headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]

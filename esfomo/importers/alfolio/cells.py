@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from program.models import Session
 
-from .kramdown import plain, split_br, without_emoji
+from .kramdown import plain, split_br, without_any_emoji
 
 Kind = Session.Kind
 
@@ -69,7 +69,7 @@ PAPER_KINDS = {Kind.ORAL: "oral", Kind.SPOTLIGHT: "spotlight", Kind.POSTER: "pos
 
 
 def kind_of(text: str) -> str:
-    lowered = without_emoji(text).lower()
+    lowered = without_any_emoji(text).lower()
     for kind, pattern in KIND_RULES:
         if pattern.search(lowered):
             return kind
@@ -95,7 +95,7 @@ class Topic:
     @property
     def is_label_only(self) -> bool:
         """A bare kind word such as "Oral" or "**Invited Talk**", which titles nothing by itself."""
-        words = without_emoji(self.text).split()
+        words = without_any_emoji(self.text).split()
         return not self.label and self.kind != Kind.OTHER and len(words) <= 3
 
 

@@ -201,13 +201,13 @@ def plain(text: str) -> str:
     return _SPACES.sub(" ", html.unescape(nh3.clean(rendered, tags=set()))).strip()
 
 
-def without_emoji(text: str) -> str:
+def without_any_emoji(text: str) -> str:
     return _SPACES.sub(" ", emoji.replace_emoji(text, "").replace("\ufe0f", "").replace("\u200d", "")).strip()
 
 
 def heading_words(text: str) -> str:
     """A heading reduced to lower-case words: "## 🔥 the **gist**" -> "the gist"."""
-    words = re.sub(r"[^\w&]+", " ", without_emoji(plain(text[:300])).lower())
+    words = re.sub(r"[^\w&]+", " ", without_any_emoji(plain(text[:300])).lower())
     return _SPACES.sub(" ", words).strip()
 
 

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from .cells import PAPER_KINDS, Credit, Kind, Topic, read_cell, read_topic
 from .clock import Clock, format_clock, parse_time_cell
-from .kramdown import heading_words, plain, without_emoji
+from .kramdown import heading_words, plain, without_any_emoji
 from .problems import ImportProblem, Where
 from .table import Table
 
@@ -211,7 +211,7 @@ def _fill(session: SessionDraft, topic: Topic, content_cell: str, is_known) -> N
 
 def _panel_talk(session: SessionDraft) -> TalkDraft:
     if not session.talks:
-        title = re.sub(r"^\s*panel(?: discussion)?\s*[:–—-]\s*", "", without_emoji(session.title), flags=re.I)
+        title = re.sub(r"^\s*panel(?: discussion)?\s*[:–—-]\s*", "", without_any_emoji(session.title), flags=re.I)
         session.talks.append(TalkDraft(where=session.where, title=title if title != session.title else ""))
     return session.talks[0]
 
@@ -250,7 +250,7 @@ def assign_keys(sessions: list[SessionDraft]) -> None:
     days = sorted({session.day for session in sessions if session.day})
     seen: dict[str, int] = {}
     for session in sessions:
-        base = slugify(without_emoji(session.title))[:60] or session.kind
+        base = slugify(without_any_emoji(session.title))[:60] or session.kind
         speakers = {credit.name for talk in session.talks for credit in talk.credits}
         if session.kind == Kind.INVITED_TALK and len(speakers) == 1:
             base += "/" + (slugify(speakers.pop()) or "speaker")
