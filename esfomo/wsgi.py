@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn (Procfile), runserver and the tests' live server."""
+"""WSGI entry point for gunicorn (Procfile), runserver and the tests' live server: Django behind the page cache."""
 
 import os
 
@@ -6,4 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esfomo.settings")
 
-application = get_wsgi_application()
+# Imported once the settings are configured above.
+from esfomo.serving.pagecache import PageCache
+
+application = PageCache(get_wsgi_application())

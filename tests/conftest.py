@@ -59,12 +59,9 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
     """Pages kept during one test never answer the next: a rolled-back test can bring a content version back."""
-    from django.core.cache import cache
-
     from esfomo.serving import pagecache
 
-    cache.clear()
-    pagecache.recheck()
+    pagecache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -100,8 +97,10 @@ def live_server():
     from django.core.wsgi import get_wsgi_application
     from pytest_django.live_server_helper import LiveServer
 
+    from esfomo.serving.pagecache import PageCache
+
     # Built now, with the test settings in force (esfomo.wsgi may have been imported earlier).
-    production_application = get_wsgi_application()
+    production_application = PageCache(get_wsgi_application())
     server = LiveServer("localhost:0", start=False)
     server.thread.static_handler = lambda test_application: production_application
     server.start()

@@ -1,6 +1,7 @@
 """The page cache: hits without the database or a view, every content change shown, 304s, compression, resilience."""
 
 import gzip
+import io
 from unittest import mock
 
 import brotli
@@ -250,7 +251,7 @@ def test_a_client_holding_the_page_gets_304_without_a_body(shared_cache, client,
 
 def test_a_first_request_with_a_current_etag_gets_304(shared_cache, client):
     etag = client.get("/call/")["ETag"]
-    shared_cache.clear()
+    pagecache.clear()
     answer = Client().get("/call/", headers={"If-None-Match": etag})
     assert (answer.status_code, outcome(answer)) == (304, "miss")
 
@@ -350,3 +351,37 @@ def test_a_response_setting_a_cookie_is_never_kept(shared_cache, client):
     for _ in range(2):
         response = client.get("/with-cookie")
         assert outcome(response) is None and "public" not in response.get("Cache-Control", "")
+
+
+# --- The WSGI door -----------------------------------------------------------------------------
+
+
+def wsgi_get(application, path, method="GET", **headers):
+    """Call a WSGI application as gunicorn does; return (status, headers, body)."""
+    environ = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(),
+        **{f"HTTP_{name.upper()}": value for name, value in headers.items()},
+    }  # fmt: skip
+    started = {"s": None, "h": []}
+    body = b"".join(application(environ, lambda status, headers, exc_info=None: started.update(s=status, h=headers)))
+    return started["s"], dict(started["h"]), body
+
+
+def test_the_wsgi_door_answers_a_held_page_without_entering_django(shared_cache, client):
+    page = client.get("/call/")
+    django = mock.Mock(side_effect=AssertionError("Django was entered"))
+    status, headers, body = wsgi_get(pagecache.PageCache(django), "/call/")
+    assert (status, headers[pagecache.STATUS_HEADER], body) == ("200 OK", "hit", page.content)
+    assert headers["ETag"] == page["ETag"] and headers["Content-Security-Policy"] == page["Content-Security-Policy"]
+    status, headers, body = wsgi_get(pagecache.PageCache(django), "/call/", method="HEAD", accept_encoding="br")
+    assert (status, headers["Content-Encoding"], body) == ("200 OK", "br", b"")
+
+
+@pytest.mark.parametrize("headers", [{"if_none_match": '"x"'}, {"cookie": "sessionid=abc"}, {"host": "evil.example"}])
+def test_the_wsgi_door_leaves_everything_else_to_django(shared_cache, client, headers):
+    client.get("/call/")
+    django = mock.Mock(return_value=[b"from Django"])
+    assert wsgi_get(pagecache.PageCache(django), "/call/", **headers)[2] == b"from Django"
+    assert wsgi_get(pagecache.PageCache(django), "/papers/")[2] == b"from Django"  # not held yet

@@ -6,7 +6,6 @@ content version read first, so the counts are what rendering a page costs.
 """
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -39,7 +38,7 @@ BUDGETS = {
 def queries_for(path):
     """Count the queries of rendering a page: a new client (its own page cache), the shared cache emptied."""
     client = Client()
-    cache.clear()
+    pagecache.clear()
     pagecache.content_version()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
