@@ -9,11 +9,14 @@ from django.urls import path, reverse
 from esfomo.common.admin import ContentAdmin, SortableContentInline, thumbnail
 from esfomo.common.locking import VersionTokenAdminMixin
 from esfomo.content.cloning import CloneError, clone_edition, same_day_in
-from people.admin import OrganizerInline, PanelInline, SpeakerInline, SponsorInline
 
 from . import readiness
 from .forms import CloneEditionForm
 from .models import Announcement, Edition, ImportantDate, Page
+
+# Pages of other apps about one edition (its people, its plan), linked from the edition's page:
+# (label, admin URL name taking the edition's id). Apps add theirs in their admin module.
+EDITION_PAGES: list[tuple[str, str]] = []
 
 
 @admin.display(description="status", ordering="is_published")
@@ -58,15 +61,7 @@ class EditionAdmin(SortableAdminBase, ContentAdmin):
         ("Banner", {"fields": ("banner", "banner_alt", "banner_preview")}),
     )
     readonly_fields = ("banner_preview",)
-    inlines = (
-        ImportantDateInline,
-        PageInline,
-        SpeakerInline,
-        OrganizerInline,
-        PanelInline,
-        SponsorInline,
-        AnnouncementInline,
-    )
+    inlines = (ImportantDateInline, PageInline, AnnouncementInline)
     actions = ("clone_selected",)
 
     def get_urls(self):
@@ -150,6 +145,7 @@ class EditionAdmin(SortableAdminBase, ContentAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["readiness_url"] = reverse("admin:esfomo_edition_readiness", args=[obj.pk])
+            context["edition_pages"] = [(label, reverse(name, args=[obj.pk])) for label, name in EDITION_PAGES]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

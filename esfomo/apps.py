@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class EsfomoConfig(AppConfig):
@@ -7,8 +8,9 @@ class EsfomoConfig(AppConfig):
 
     def ready(self):
         from . import readiness
-        from .content import history, signals
+        from .content import groups, history, signals
 
         signals.connect()
         history.register_models()
         readiness.discover()
+        post_migrate.connect(groups.ensure_organizers_group, sender=self, dispatch_uid="organizers-group")

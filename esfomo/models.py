@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import uuid
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils.html import strip_tags
 from esfomo.common import images
 from esfomo.common.fields import WebAddressField
 from esfomo.common.markup import render_inline, render_markdown, validate_markdown
+from esfomo.content.registry import NaturalKeyModel, NaturalKeyQuerySet
 from esfomo.pages.social_card import card_path
 from esfomo.serving import pagecache
 
@@ -45,7 +47,7 @@ def validate_page_slug(value):
         )
 
 
-class EditionQuerySet(models.QuerySet):
+class EditionQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -66,7 +68,7 @@ class EditionQuerySet(models.QuerySet):
         return self.update(content_version=F("content_version") + 1, content_changed_at=timezone.now())
 
 
-class Edition(images.StoredImages, models.Model):
+class Edition(NaturalKeyModel, images.StoredImages, models.Model):
     IMAGE_SHAPES = {"banner": images.BANNER}
 
     year = models.PositiveSmallIntegerField(
@@ -268,7 +270,7 @@ class Edition(images.StoredImages, models.Model):
         return images.picture(self.banner, images.BANNER, (self.banner_width, self.banner_height))
 
 
-class Page(models.Model):
+class Page(NaturalKeyModel, models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="pages", verbose_name="edition")
     slug = models.SlugField(
         "address",
@@ -295,6 +297,8 @@ class Page(models.Model):
     )
     position = models.PositiveIntegerField("position", default=0, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -324,16 +328,17 @@ class Page(models.Model):
         return self.nav_title or self.title
 
 
-class ImportantDateQuerySet(models.QuerySet):
+class ImportantDateQuerySet(NaturalKeyQuerySet):
     def announced(self):
         return self.filter(announce=True)
 
 
-class ImportantDate(models.Model):
+class ImportantDate(NaturalKeyModel, models.Model):
     class Zone(models.TextChoices):
         AOE = "AoE", "Anywhere on Earth (UTC−12)"
         UTC = "UTC", "UTC"
 
+    uid = models.UUIDField("permanent key", default=uuid.uuid4, unique=True, editable=False)
     edition = models.ForeignKey(
         Edition, on_delete=models.CASCADE, related_name="important_dates", verbose_name="edition"
     )
@@ -400,7 +405,7 @@ class ImportantDate(models.Model):
         return (now or timezone.now()) > self.due
 
 
-class AnnouncementQuerySet(models.QuerySet):
+class AnnouncementQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(is_published=True, published_at__lte=timezone.now())
 
@@ -411,11 +416,12 @@ class AnnouncementQuerySet(models.QuerySet):
         return self.filter(kind=Announcement.Kind.LIVE)
 
 
-class Announcement(models.Model):
+class Announcement(NaturalKeyModel, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", "News (under the banner)"
         LIVE = "live", "Live notice (banner on every page: running late, room change, stream link)"
 
+    uid = models.UUIDField("permanent key", default=uuid.uuid4, unique=True, editable=False)
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="announcements", verbose_name="edition")
     kind = models.CharField("kind", max_length=10, choices=Kind.choices, default=Kind.NEWS)
     title = models.CharField(

@@ -1,4 +1,7 @@
-"""Root URL configuration. The public addresses are a contract: see DESIGN.md."""
+"""Root URL configuration: composes the site's pages with the programme's and the people's.
+
+The public addresses are a contract: see DESIGN.md.
+"""
 
 from django.conf import settings
 from django.contrib import admin

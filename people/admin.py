@@ -1,9 +1,11 @@
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin
 
+from esfomo.admin import EDITION_PAGES
 from esfomo.common.admin import ContentAdmin, ContentInline, PositionsFormSet, SortableContentInline, thumbnail
 from program.models import TalkSpeaker
 
-from .models import Person, Role, Sponsor
+from .models import EditionPeople, Person, Role, Sponsor
 
 
 class RoleGroupFormSet(PositionsFormSet):
@@ -187,3 +189,22 @@ class SponsorAdmin(ContentAdmin):
     @admin.display(description="current dark-mode logo")
     def logo_dark_preview(self, sponsor):
         return thumbnail(sponsor.dark_picture, size=240)
+
+
+@admin.register(EditionPeople)
+class EditionPeopleAdmin(SortableAdminBase, ContentAdmin):
+    """An edition's speakers, organizers, panel and sponsors: drag the rows to set the homepage's order."""
+
+    list_display = ("year", "name")
+    fields = ("name", "year")
+    readonly_fields = ("name", "year")
+    inlines = (SpeakerInline, OrganizerInline, PanelInline, SponsorInline)
+
+    def has_add_permission(self, request):
+        return False  # an edition is created on its own page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+EDITION_PAGES.append(("Speakers, organizers and sponsors", "admin:people_editionpeople_change"))

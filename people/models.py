@@ -1,5 +1,7 @@
 """People (speakers, organizers, panelists), their role in each edition, and sponsors."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Deferrable, Max, Q
@@ -8,9 +10,11 @@ from django.utils.text import slugify
 
 from esfomo.common import images
 from esfomo.common.fields import WebAddressField
+from esfomo.content.registry import NaturalKeyModel, NaturalKeyQuerySet
+from esfomo.models import Edition
 
 
-class Person(images.StoredImages, models.Model):
+class Person(NaturalKeyModel, images.StoredImages, models.Model):
     IMAGE_SHAPES = {"photo": images.PORTRAIT}
 
     given_name = models.CharField(
@@ -46,6 +50,8 @@ class Person(images.StoredImages, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -91,7 +97,7 @@ class Person(images.StoredImages, models.Model):
         return slug
 
 
-class RoleQuerySet(models.QuerySet):
+class RoleQuerySet(NaturalKeyQuerySet):
     def for_edition(self, edition):
         return self.filter(edition=edition)
 
@@ -108,7 +114,7 @@ class RoleQuerySet(models.QuerySet):
         return self.select_related("person")
 
 
-class Role(models.Model):
+class Role(NaturalKeyModel, models.Model):
     class Kind(models.TextChoices):
         SPEAKER = "speaker", "Invited speaker"
         ORGANIZER = "organizer", "Organizer"
@@ -174,12 +180,12 @@ class Role(models.Model):
             raise ValidationError({"position": "Another person of this role already has this position."})
 
 
-class SponsorQuerySet(models.QuerySet):
+class SponsorQuerySet(NaturalKeyQuerySet):
     def for_edition(self, edition):
         return self.filter(edition=edition)
 
 
-class Sponsor(images.StoredImages, models.Model):
+class Sponsor(NaturalKeyModel, images.StoredImages, models.Model):
     IMAGE_SHAPES = {"logo": images.LOGO, "logo_dark": images.LOGO}
 
     class Tier(models.TextChoices):
@@ -188,6 +194,7 @@ class Sponsor(images.StoredImages, models.Model):
         SILVER = "silver", "Silver"
         SUPPORTER = "supporter", "Supporter"
 
+    uid = models.UUIDField("permanent key", default=uuid.uuid4, unique=True, editable=False)
     edition = models.ForeignKey(
         "esfomo.Edition", on_delete=models.CASCADE, related_name="sponsors", verbose_name="edition"
     )
@@ -264,3 +271,12 @@ class Sponsor(images.StoredImages, models.Model):
     @property
     def dark_picture(self):
         return images.picture(self.logo_dark, images.LOGO, (self.logo_dark_width, self.logo_dark_height))
+
+
+class EditionPeople(Edition):
+    """An edition seen from its people: speakers, organizers, panel and sponsors, ordered on a page of their own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "people and sponsors of an edition"
+        verbose_name_plural = "people and sponsors by edition"

@@ -9,19 +9,21 @@ from django.urls import reverse
 
 from esfomo.common.fields import WebAddressField
 from esfomo.common.markup import render_markdown, validate_markdown
+from esfomo.content.registry import NaturalKeyModel, NaturalKeyQuerySet
 
 
-class PaperQuerySet(models.QuerySet):
+class PaperQuerySet(NaturalKeyQuerySet):
     def for_edition(self, edition):
         return self.filter(edition=edition)
 
 
-class Paper(models.Model):
+class Paper(NaturalKeyModel, models.Model):
     class Decision(models.TextChoices):
         ORAL = "oral", "Oral"
         SPOTLIGHT = "spotlight", "Spotlight"
         POSTER = "poster", "Poster"
 
+    uid = models.UUIDField("permanent key", default=uuid.uuid4, unique=True, editable=False)
     edition = models.ForeignKey(
         "esfomo.Edition", on_delete=models.CASCADE, related_name="papers", verbose_name="edition"
     )
@@ -76,7 +78,7 @@ class Paper(models.Model):
         return [name.strip() for name in self.authors.split(",") if name.strip()]
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(NaturalKeyQuerySet):
     def for_edition(self, edition):
         return self.filter(edition=edition)
 
@@ -89,7 +91,7 @@ class SessionQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("talks", queryset=talks, to_attr="talk_list"))
 
 
-class Session(models.Model):
+class Session(NaturalKeyModel, models.Model):
     class Kind(models.TextChoices):
         REMARKS = "remarks", "Remarks"
         INVITED_TALK = "invited_talk", "Invited Talk"
@@ -194,7 +196,7 @@ class Session(models.Model):
         return self.room or self.edition.room
 
 
-class Talk(models.Model):
+class Talk(NaturalKeyModel, models.Model):
     uid = models.UUIDField(
         "permanent key", default=uuid.uuid4, unique=True, editable=False,
         help_text="Identifies the talk in attendee apps, whatever its time or place in the session.",
@@ -219,6 +221,8 @@ class Talk(models.Model):
     )
     position = models.PositiveIntegerField("position", default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyQuerySet.as_manager()
 
     # When a talk with its own start ends: the next talk's start or the session's end.
     # Not stored: `schedule_for()` sets it from the session's other talks.
@@ -251,7 +255,7 @@ class Talk(models.Model):
         return " / ".join(dict.fromkeys(credit.affiliation for credit in self.credits if credit.affiliation))
 
 
-class TalkSpeaker(models.Model):
+class TalkSpeaker(NaturalKeyModel, models.Model):
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="talk_speakers", verbose_name="talk")
     # A person who still gives a talk cannot be deleted by accident: remove the talk first.
     person = models.ForeignKey(
@@ -270,6 +274,8 @@ class TalkSpeaker(models.Model):
         help_text="Shown with the talk, e.g. “Cerebras Systems”. Blank: none.",
     )
     position = models.PositiveIntegerField("position", default=0)
+
+    objects = NaturalKeyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

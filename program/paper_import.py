@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-
 from .models import Paper
 
 OPENREVIEW_API = "https://api2.openreview.net"
@@ -53,14 +51,6 @@ class PaperRecord:
 class Notes:
     records: list[PaperRecord]
     skipped: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Outcome:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    not_in_import: list[str] = field(default_factory=list)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -242,13 +232,13 @@ def _same_title(title):
     return " ".join(title.casefold().split())
 
 
-def apply(edition, records) -> Outcome:
-    """Create or update the edition's papers from the records; never duplicate, never delete.
+def apply(edition, records, writer) -> list[str]:
+    """Create or update the edition's papers from the records through the writer; never duplicate, never delete.
 
     A paper is found by its OpenReview id, else (once) by its title among the edition's papers
-    that have no OpenReview id yet, such as papers entered by hand before the import.
+    that have no OpenReview id yet, such as papers entered by hand before the import. Returns the
+    titles of the papers with an OpenReview id that this import does not hold (withdrawn?).
     """
-    outcome = Outcome()
     papers = list(Paper.objects.for_edition(edition))
     by_id = {paper.openreview_id: paper for paper in papers if paper.openreview_id}
     by_title = {_same_title(paper.title): paper for paper in papers if not paper.openreview_id}
@@ -261,21 +251,7 @@ def apply(edition, records) -> Outcome:
             "abstract": record.abstract,
             "decision": record.decision,
         }
-        if paper is None:
-            paper = Paper(edition=edition, **values)
-            outcome.created.append(record.title)
-        elif all(getattr(paper, name) == value for name, value in values.items()):
-            outcome.unchanged.append(record.title)
-            continue
-        else:
-            for name, value in values.items():
-                setattr(paper, name, value)
-            outcome.updated.append(record.title)
-        try:
-            paper.full_clean()
-        except ValidationError as error:
-            raise ImportRefused(f"paper {record.openreview_id}: {'; '.join(error.messages)}") from None
-        paper.save()
+        writer.save(paper or Paper(edition=edition), values, kind="paper", label=record.title,
+                    where=f"paper {record.openreview_id}")  # fmt: skip
     imported = {record.openreview_id for record in records}
-    outcome.not_in_import = [paper.title for key, paper in by_id.items() if key not in imported]
-    return outcome
+    return [paper.title for key, paper in by_id.items() if key not in imported]

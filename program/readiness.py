@@ -1,6 +1,7 @@
-"""Readiness check: the edition's schedule exports must pass the official schemas before publishing."""
+"""Readiness checks of the programme: sessions that overlap or lack speakers, feeds that fail their schemas."""
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import xmlschema
 from esfomo import readiness
 
 from .exporters import C3vocJsonExporter, FrabXmlExporter, ICalExporter
+from .models import Session
 from .schedule import schedule_for
 
 SCHEMAS = Path(__file__).with_name("schemas")
@@ -49,6 +51,38 @@ def ical_errors(text: str) -> list[str]:
         for event in calendar.walk("VEVENT")
         if getattr(event.decoded("DTSTART"), "tzinfo", True) is None
     ]
+
+
+# Session kinds that have someone on stage: a session of these kinds without a speaker is unfinished.
+KINDS_WITH_SPEAKERS = (Session.Kind.INVITED_TALK, Session.Kind.ORAL, Session.Kind.SPOTLIGHT, Session.Kind.PANEL)
+
+
+@readiness.register("Sessions")
+def sessions_consistent(edition) -> Iterable[readiness.Problem]:
+    sessions = list(Session.objects.for_edition(edition).with_talks())
+    by_room = {}
+    for session in sessions:
+        by_room.setdefault(session.room or edition.room, []).append(session)
+    for room_sessions in by_room.values():
+        latest = None  # the session that ends last among those seen so far
+        for session in room_sessions:
+            if latest is not None and session.start < latest.end:
+                this = f"{readiness.local_time(edition, session.start)}–{readiness.local_time(edition, session.end)}"
+                that = f"{readiness.local_time(edition, latest.start)}–{readiness.local_time(edition, latest.end)}"
+                yield readiness.Problem(f"“{session.title}” ({this}) overlaps “{latest.title}” ({that}).", session)
+            if latest is None or session.end > latest.end:
+                latest = session
+    for session in sessions:
+        if session.kind not in KINDS_WITH_SPEAKERS:
+            continue
+        when = f"“{session.title}” at {readiness.local_time(edition, session.start)}"
+        if not session.talk_list:
+            yield readiness.Problem(f"{when} has no talk or speaker yet.", session)
+            continue
+        for talk in session.talk_list:
+            if not talk.credits:
+                title = f"“{talk.display_title}”" if talk.display_title else "A talk"
+                yield readiness.Problem(f"{title} in {when} has no speaker.", talk)
 
 
 FORMATS = (

@@ -1,253 +1,199 @@
-"""Move a whole edition between sites: `export_edition` writes an archive, `import_edition` reads it.
+"""Editions as archives: `export_edition` writes one, `import_edition` reads it; the demo is one too.
 
-The archive is a zip file (format "esfomo-edition", version 1) holding:
+An archive is a zip file (or a folder, as the demo in esfomo/demo/ is) holding:
 
-- `edition.json`: `{"format": "esfomo-edition", "version": 1, "exported_at": ..., "exported_from": ...,
-  "edition": {...}, "pages": [...], "important_dates": [...], "announcements": [...],
-  "people": [...], "roles": [...], "sponsors": [...], "papers": [...], "sessions": [...]}`.
-  Each record holds the model's fields by name, in JSON (dates, times and datetimes as ISO 8601,
-  datetimes with their UTC offset). Sessions hold their talks and talks their speakers. Roles and
-  speakers name their person by slug; talks name their paper by its `key` in `papers`.
-- `media/<stored name>`: the bytes of every image the edition uses (banner, photos, logos), as stored.
+- `edition.json`: `{"format": "esfomo-edition", "version": 2, "exported_at": …, "exported_from": …,
+  "objects": [...]}`. The objects are Django's serialization (`python manage.py dumpdata` shape) of
+  the content models in the registry's order (esfomo/content/registry.py), with natural keys instead
+  of database ids: an edition by its year, a person by their address slug, sessions, talks, papers,
+  dates, announcements and sponsors by their permanent keys. Not carried, since every site derives
+  them itself: creation and modification times, rendered markdown, image sizes, cache counters.
+- `media/<name>`: each image an object names (banner, photos, logos), byte for byte.
 
-Not carried, because the receiving site derives or keeps them itself: database ids, creation and
-modification times, the rendered `*_html` of markdown fields, image dimensions and renditions, and
-the edition's cache counter. A person the receiving site already has (same slug) is kept as it is.
-
-An import is all or nothing: any problem stops it with a message saying where, and neither the
-database nor the media storage keeps anything of it.
+Reading is all or nothing and goes through the one writer (esfomo/content/writer.py): every object
+is checked as a form checks it, every image goes through the upload pipeline and is stored under a
+name the site chooses. Only the registry's models are read; every object must belong to the
+archive's editions; people the site already has (same slug) are kept as they are and linked.
 """
 
 import datetime
 import json
-import uuid
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, models
 from django.utils import timezone
 
-from esfomo.common import images
-from esfomo.models import Announcement, Edition, ImportantDate, Page
-from people.models import Person, Role, Sponsor
-from program.models import Paper, Session, Talk, TalkSpeaker
+from esfomo.content import registry
+from esfomo.content.writer import UNCHANGED, WriteError, Writer
 
 FORMAT = "esfomo-edition"
-VERSION = 1
+VERSION = 2
 MANIFEST = "edition.json"
 MEDIA = "media/"
 MAX_MANIFEST_BYTES = 20 * 1024 * 1024
 MAX_MEMBERS = 10_000
-TOP_LEVEL = {
-    "format", "version", "exported_at", "exported_from", "edition", "pages", "important_dates",
-    "announcements", "people", "roles", "sponsors", "papers", "sessions",
-}  # fmt: skip
-# This site's own bookkeeping of an edition (cache keys, ETags), not content.
-SITE_STATE = {"content_version", "content_changed_at"}
-# How each image is shown, hence which renditions to make after an import.
-SHAPES = {
-    (Edition, "banner"): images.BANNER,
-    (Person, "photo"): images.PORTRAIT,
-    (Sponsor, "logo"): images.LOGO,
-    (Sponsor, "logo_dark"): images.LOGO,
-}
+
+
+class Encoder(DjangoJSONEncoder):
+    """Django's JSON, with times to the microsecond (Django's encoder keeps milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 class ArchiveError(Exception):
-    """An archive that cannot be imported; the message says why, to the person importing it."""
+    """An archive that cannot be read; the message says why, to the person importing it."""
 
 
-@dataclass
-class Report:
-    year: int
-    counts: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
-
-    def __str__(self):
-        counted = ", ".join(f"{n} {what}" for what, n in self.counts.items())
-        return "\n".join([f"Edition {self.year}: {counted}.", *self.notes])
-
-
-def carried_fields(model) -> list[models.Field]:
-    """The fields of a model that an archive carries (relations are carried by the archive's shape)."""
-    dimensions = set()
-    for image_field in model._meta.concrete_fields:
-        if isinstance(image_field, models.ImageField):
-            dimensions |= {image_field.width_field, image_field.height_field}
-    return [
-        f
-        for f in model._meta.concrete_fields
-        if not (
-            f.primary_key
-            or f.is_relation
-            or getattr(f, "auto_now", False)
-            or getattr(f, "auto_now_add", False)
-            or f.name.endswith("_html")
-            or f.name in dimensions
-            or f.name in SITE_STATE
-        )
-    ]
-
-
-# --- Export -----------------------------------------------------------------------------
-
-
-def export_edition(edition: Edition, path: Path) -> Report:
-    """Write an edition, everything in it and every image it uses to a new zip archive at `path`."""
-    media: dict[str, models.fields.files.FieldFile] = {}
-
-    def record(obj, **relations):
-        data = dict(relations)
-        for f in carried_fields(type(obj)):
-            value = f.value_from_object(obj)
-            if isinstance(f, models.FileField):
-                data[f.name] = f"{MEDIA}{value.name}" if value else ""
-                if value:
-                    media[data[f.name]] = value
-            else:
-                data[f.name] = _to_json(value)
-        return data
-
-    people = (
-        Person.objects.filter(Q(roles__edition=edition) | Q(talk_credits__talk__session__edition=edition))
-        .distinct()
-        .order_by("slug")
+def carried(field) -> bool:
+    """Whether an archive carries a field (relations by natural key, files by their archive member)."""
+    image_sizes = {
+        name
+        for image in field.model._meta.concrete_fields
+        if isinstance(image, models.ImageField)
+        for name in (image.width_field, image.height_field)
+    }
+    return not (
+        field.primary_key
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+        or field.name.endswith("_html")
+        or field.name in image_sizes
+        or field.name in registry.LIVE_FIELDS
     )
-    papers = list(Paper.objects.filter(edition=edition).order_by("pk"))
-    paper_keys = {paper.pk: key for key, paper in enumerate(papers, start=1)}
-    sessions = Session.objects.filter(edition=edition).order_by("pk").prefetch_related("talks__talk_speakers__person")
+
+
+def is_carried(model, name) -> bool:
+    try:
+        return carried(model._meta.get_field(name))
+    except FieldDoesNotExist:
+        return False
+
+
+# --- Writing an archive ----------------------------------------------------------------------
+
+
+def records(*editions) -> list[dict]:
+    """The editions' content as Django serializes it, with natural keys, in the registry's order."""
+    objects = []
+    for content in registry.CONTENT:
+        seen = set()
+        for edition in editions:
+            for obj in registry.of_edition(content.model, edition).order_by("pk"):
+                if obj.pk not in seen:
+                    seen.add(obj.pk)
+                    objects.append(obj)
+    data = serializers.serialize("python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True)
+    for record in data:
+        model = registry.entry_for_label(record["model"]).model
+        record["fields"] = {
+            name: value for name, value in record["fields"].items() if carried(model._meta.get_field(name))
+        }
+    return data
+
+
+def images_of(record) -> dict[str, str]:
+    """The image fields of a record that name a file: field name -> stored name."""
+    model = registry.entry_for_label(record["model"]).model
+    return {name: record["fields"][name] for name in getattr(model, "IMAGE_SHAPES", {}) if record["fields"].get(name)}
+
+
+def export_edition(edition, path: Path) -> str:
+    """Write an edition, everything in it and every image it uses to a new zip archive at `path`; return a summary."""
+    data = records(edition)
+    media = {}
+    for record in data:
+        model = registry.entry_for_label(record["model"]).model
+        for field, name in images_of(record).items():
+            media[name] = model._meta.get_field(field).storage
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
         "exported_from": settings.SITE_URL,
-        "edition": record(edition),
-        "pages": [record(o) for o in edition.pages.order_by("pk")],
-        "important_dates": [record(o) for o in edition.important_dates.order_by("pk")],
-        "announcements": [record(o) for o in edition.announcements.order_by("pk")],
-        "people": [record(o) for o in people],
-        "roles": [record(o, person=o.person.slug) for o in edition.roles.select_related("person").order_by("pk")],
-        "sponsors": [record(o) for o in edition.sponsors.order_by("pk")],
-        "papers": [record(o, key=paper_keys[o.pk]) for o in papers],
-        "sessions": [
-            record(
-                session,
-                talks=[
-                    record(
-                        talk,
-                        paper=paper_keys.get(talk.paper_id),
-                        speakers=[
-                            record(credit, person=credit.person.slug)
-                            for credit in sorted(talk.talk_speakers.all(), key=lambda c: c.pk)
-                        ],
-                    )
-                    for talk in sorted(session.talks.all(), key=lambda t: t.pk)
-                ],
-            )
-            for session in sessions
-        ],
+        "objects": data,
     }
     with zipfile.ZipFile(path, "x", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        for name, field_file in sorted(media.items()):
-            with field_file.storage.open(field_file.name, "rb") as handle:
-                archive.writestr(name, handle.read())
-    report = Report(edition.year, _counts(manifest))
-    report.counts["images"] = len(media)
-    return report
+        archive.writestr(MANIFEST, json.dumps(manifest, cls=Encoder, ensure_ascii=False, indent=1))
+        for name, storage in sorted(media.items()):
+            with storage.open(name, "rb") as handle:
+                archive.writestr(MEDIA + name, handle.read())
+    counts = {}
+    for record in data:
+        kind = str(registry.entry_for_label(record["model"]).model._meta.verbose_name_plural)
+        counts[kind] = counts.get(kind, 0) + 1
+    listed = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    return f"Edition {edition.year}: {listed}, {len(media)} images."
 
 
-def _to_json(value):
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"{type(value).__name__} values cannot be exported")
+# --- Reading an archive ----------------------------------------------------------------------
 
 
-def _counts(manifest) -> dict:
-    talks = [talk for session in manifest["sessions"] for talk in session.get("talks") or []]
-    return {
-        "pages": len(manifest["pages"]),
-        "important dates": len(manifest["important_dates"]),
-        "announcements": len(manifest["announcements"]),
-        "people": len(manifest["people"]),
-        "roles": len(manifest["roles"]),
-        "sponsors": len(manifest["sponsors"]),
-        "papers": len(manifest["papers"]),
-        "sessions": len(manifest["sessions"]),
-        "talks": len(talks),
-    }
+def import_edition(path: Path, *, dry_run: bool = False, user=None, refresh: bool = False) -> Writer:
+    """Create the editions an archive holds, with everything in them; all or nothing. Return the writer (its report).
+
+    With `refresh`, editions the site already has are brought to the archive's content instead:
+    objects are updated in place, and those the archive no longer holds are removed (seed_demo).
+    """
+    with Archive(path) as archive:
+        data = archive.manifest()["objects"]
+        return load(data, archive.image, f"the archive {Path(path).name}", dry_run=dry_run, user=user, refresh=refresh)
 
 
-# --- Import -----------------------------------------------------------------------------
+def load(data: list, read_image, source: str, *, dry_run=False, user=None, refresh=False) -> Writer:
+    """Write archive records through the writer; `read_image(name)` returns the bytes of a stored name."""
+    try:
+        with Writer(source, dry_run=dry_run, user=user) as writer:
+            Loader(read_image, writer, refresh).load(data)
+    except WriteError as error:
+        raise ArchiveError(str(error)) from error
+    except DatabaseError as error:
+        raise ArchiveError(f"The records contradict each other or this site ({error}).") from error
+    return writer
 
 
-class _Rollback(Exception):
-    pass
-
-
-def import_edition(path: Path, dry_run: bool = False) -> Report:
-    """Create the edition an archive holds, with everything in it; all or nothing."""
-    with _Archive(path) as archive:
-        manifest = archive.manifest()
-        importer = _Importer(archive)
-        committed = False
-        try:
-            with transaction.atomic():
-                report = importer.run(manifest)
-                if dry_run:
-                    raise _Rollback
-            committed = True
-        except _Rollback:
-            report.notes.append("Dry run: nothing was saved.")
-        except IntegrityError as error:
-            raise ArchiveError(f"The archive's records contradict each other or this site ({error}).") from error
-        finally:
-            if not committed:
-                importer.remove_stored_files()
-    return report
-
-
-class _Archive:
-    """A zip archive opened for reading, refusing members outside it and sizes beyond the limits."""
+class Archive:
+    """A zip file or a folder opened for reading, refusing members outside it and sizes beyond the limits."""
 
     def __init__(self, path: Path):
+        self.path = Path(path)
+        self.zip = None
+        if self.path.is_dir():
+            return
         try:
-            self.zip = zipfile.ZipFile(path)
+            self.zip = zipfile.ZipFile(self.path)
             infos = self.zip.infolist()
         except (OSError, zipfile.BadZipFile, ValueError, EOFError) as error:
             raise ArchiveError(f"{path} is not a readable zip archive ({error}).") from error
         if len(infos) > MAX_MEMBERS:
             raise ArchiveError(f"The archive holds {len(infos)} files; at most {MAX_MEMBERS} are accepted.")
-        self.members = {}
         for info in infos:
-            if info.is_dir():
-                continue
-            if not _is_archive_name(info.filename):
+            if not info.is_dir() and not (info.filename == MANIFEST or is_media_name(info.filename)):
                 raise ArchiveError(f"The archive holds “{info.filename[:200]}”, outside edition.json and media/.")
-            self.members[info.filename] = info
-        if MANIFEST not in self.members:
-            raise ArchiveError("The archive has no edition.json: it was not made by export_edition.")
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.zip.close()
+        if self.zip is not None:
+            self.zip.close()
 
     def read(self, name: str, limit: int) -> bytes:
-        info = self.members.get(name)
-        if info is None:
-            raise ArchiveError(f"The archive lacks “{name}”, which edition.json names.")
+        if self.zip is None:
+            return self._read_file(name, limit)
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise ArchiveError(f"The archive lacks “{name}”, which edition.json names.") from None
         if info.file_size > limit:
             raise ArchiveError(
                 f"“{name}” is {info.file_size / 1024 / 1024:.1f} MB; at most {limit // 1024 // 1024} MB."
@@ -263,6 +209,19 @@ class _Archive:
             raise ArchiveError(f"“{name}” is larger than its archive entry says; the archive is damaged.")
         return data
 
+    def image(self, name) -> bytes:
+        """The bytes of an image an object names (its member under media/)."""
+        member = f"{MEDIA}{name}" if isinstance(name, str) else ""
+        if not is_media_name(member):
+            raise ArchiveError(f"“{str(name)[:200]}” is not a file under media/ in the archive.")
+        return self.read(member, settings.MAX_IMAGE_UPLOAD_BYTES)
+
+    def _read_file(self, name: str, limit: int) -> bytes:
+        path = self.path / name
+        if not path.is_file() or path.stat().st_size > limit:
+            raise ArchiveError(f"The archive lacks “{name}”, or it is larger than {limit // 1024 // 1024} MB.")
+        return path.read_bytes()
+
     def manifest(self) -> dict:
         try:
             manifest = json.loads(self.read(MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
@@ -272,16 +231,17 @@ class _Archive:
             raise ArchiveError("edition.json is not an ES-FoMo edition (its “format” is not “esfomo-edition”).")
         version = manifest.get("version")
         if version != VERSION:
-            raise ArchiveError(f"The archive is format version {version!r}; this site reads version {VERSION}.")
-        unknown = set(manifest) - TOP_LEVEL
-        if unknown:
-            raise ArchiveError(f"edition.json has unknown parts: {', '.join(sorted(map(str, unknown)))}.")
+            raise ArchiveError(
+                f"The archive is format version {version!r}; this site reads version {VERSION}. "
+                "Export the edition again with this release."
+            )
+        unknown = set(manifest) - {"format", "version", "exported_at", "exported_from", "objects"}
+        if unknown or not isinstance(manifest.get("objects"), list):
+            raise ArchiveError("edition.json must hold the edition's “objects” and nothing else.")
         return manifest
 
 
-def _is_archive_name(name: str) -> bool:
-    if name == MANIFEST:
-        return True
+def is_media_name(name: str) -> bool:
     path = PurePosixPath(name)
     return (
         name.startswith(MEDIA)
@@ -293,164 +253,118 @@ def _is_archive_name(name: str) -> bool:
     )
 
 
-class _Importer:
-    def __init__(self, archive: _Archive):
-        self.archive = archive
-        self.stored: list[tuple] = []  # (storage, name, shape, size) of every file written
+class Loader:
+    """Turn archive records into content through the writer."""
 
-    def run(self, manifest: dict) -> Report:
-        data = _record(manifest.get("edition"), "edition")
-        year = data.get("year")
-        existing = Edition.objects.filter(year=year).first() if isinstance(year, int) else None
-        if existing:
-            raise ArchiveError(f"This site already has the {year} edition ({existing.name}); nothing was imported.")
-        report = Report(year)
-        if data.get("is_current") and Edition.objects.filter(is_current=True).exists():
-            data = {**data, "is_current": False}
-            report.notes.append("This site already has a current edition: the imported one is not marked current.")
-        edition = self.build(Edition, data, "edition")
+    def __init__(self, read_image, writer: Writer, refresh: bool):
+        self.read_image = read_image
+        self.writer = writer
+        self.refresh = refresh
+        self.editions = {}  # pk -> edition, the archive's editions
 
-        for key, model in (("pages", Page), ("important_dates", ImportantDate), ("announcements", Announcement)):
-            for where, item in _items(manifest, key):
-                self.build(model, item, where, edition=edition)
+    def load(self, data: list):
+        for index, record in enumerate(data):
+            where = f"objects[{index}]"
+            if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+                raise ArchiveError(f'{where}: an object {{"model": …, "fields": {{…}}}} was expected.')
+            if not isinstance(record.get("model"), str) or not registry.is_label(record["model"]):
+                raise ArchiveError(f"{where}: “{str(record.get('model'))[:100]}” is not content of an edition.")
+            self.load_one(record, where)
+        if self.refresh:
+            self.remove_the_rest()
+        self.writer.check_deferred_constraints()
 
-        people = {}
-        for where, item in _items(manifest, "people"):
-            slug = item.get("slug")
-            existing = Person.objects.filter(slug=slug).first() if isinstance(slug, str) else None
-            if existing:
-                report.notes.append(f"Kept this site's {existing.name} ({slug}) as it is.")
-            people[slug] = existing or self.build(Person, item, where)
-        for where, item in _items(manifest, "roles"):
-            self.build(Role, item, where, edition=edition, person=_person(people, item, where))
-        for where, item in _items(manifest, "sponsors"):
-            self.build(Sponsor, item, where, edition=edition)
+    def load_one(self, record: dict, where: str):
+        model = registry.entry_for_label(record["model"]).model
+        files = images_of(record)
+        fields = {name: ("" if name in files else value) for name, value in record["fields"].items()}
+        for name in fields:
+            if not is_carried(model, name):
+                raise ArchiveError(f"{where}: {record['model']} has no field “{str(name)[:100]}” an archive carries.")
+        try:
+            found = next(serializers.deserialize("python", [{"model": record["model"], "fields": fields}]))
+        except (DeserializationError, ObjectDoesNotExist, ValidationError, ValueError, TypeError) as error:
+            raise ArchiveError(f"{where}: {_reason(error)}") from error
+        obj = found.object
+        self.check_naive_times(obj, where)
+        existing = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+        media = {name: self.image(value, where) for name, value in files.items()}
+        if model._meta.label == "esfomo.Edition":
+            obj = self.edition(obj, existing, where)
+        elif existing is None:
+            self.check_belongs(obj, where)
+            obj.pk = None
+        elif model._meta.label == "people.Person" and not self.refresh:
+            self.writer.report.record("person", existing.name, UNCHANGED)
+            self.writer.report.warn(f"Kept this site's {existing.name} ({existing.slug}) as they are.")
+            self.writer.note(existing)
+            return
+        elif not self.refresh:
+            raise ArchiveError(f"{where}: this site already has {model._meta.verbose_name} “{existing}”.")
+        else:
+            self.check_belongs(obj, where)
+            obj = self.update(existing, obj, media)
+            media = {name: data for name, data in media.items() if not getattr(existing, name)}
+        self.writer.save(obj, images=media, where=where, exclude=self.deferred(model))
 
-        papers = {}
-        for where, item in _items(manifest, "papers"):
-            key = item.get("key")
-            if not isinstance(key, int) or isinstance(key, bool) or key in papers:
-                raise ArchiveError(f"{where}: “key” must be a number of its own.")
-            papers[key] = self.build(Paper, item, where, edition=edition, key=None)
-        for where, item in _items(manifest, "sessions"):
-            session = self.build(Session, item, where, edition=edition, talks=None)
-            for talk_where, talk_item in _items(item, "talks", where):
-                paper_key = talk_item.get("paper")
-                if paper_key is not None and paper_key not in papers:
-                    raise ArchiveError(f"{talk_where}: names paper {paper_key!r}, which “papers” lacks.")
-                talk = self.build(
-                    Talk, talk_item, talk_where, session=session, paper=papers.get(paper_key), speakers=None
+    def edition(self, edition, existing, where):
+        if existing is not None:
+            if not self.refresh:
+                raise ArchiveError(
+                    f"This site already has the {edition.year} edition ({existing.name}); nothing was imported."
                 )
-                for credit_where, credit in _items(talk_item, "speakers", talk_where):
-                    self.build(
-                        TalkSpeaker, credit, credit_where, talk=talk, person=_person(people, credit, credit_where)
-                    )
+            edition = self.update(existing, edition, {})
+        elif edition.is_current and type(edition)._default_manager.filter(is_current=True).exists():
+            edition.is_current = False
+            self.writer.report.warn("This site already has a current edition: the imported one is not marked current.")
+        self.editions[edition.pk or edition.year] = edition
+        return edition
 
-        report.counts = _counts({key: manifest.get(key) or [] for key in TOP_LEVEL})
-        report.counts["images"] = len(self.stored)
-        return report
+    def update(self, existing, incoming, media):
+        """The existing object with the archive's values (its images stay unless it has none)."""
+        for field in type(existing)._meta.concrete_fields:
+            if carried(field) and field.name not in media and not isinstance(field, models.FileField):
+                setattr(existing, field.attname, getattr(incoming, field.attname))
+        return existing
 
-    def build(self, model, item: dict, where: str, **relations):
-        """Create one object from its record; `relations` are set (or, when None, only allowed) as given."""
-        fields = {f.name: f for f in carried_fields(model)}
-        unknown = set(item) - set(fields) - set(relations)
-        if unknown:
-            raise ArchiveError(
-                f"{where}: unknown field {', '.join(sorted(unknown))}; "
-                "the archive was made by another version of the site."
-            )
-        obj = model(**{name: value for name, value in relations.items() if value is not None})
-        attached = []
-        for name, value in item.items():
-            if isinstance(fields.get(name), models.FileField):
-                attached += self.attach(obj, fields[name], value, f"{where}: {name}")
-            elif name in fields:
-                self.assign(obj, fields[name], value, f"{where}: {name}")
+    def check_belongs(self, obj, where):
+        if type(obj)._meta.label == "people.Person":
+            return
+        edition_id = registry.edition_id_of_unsaved(obj)
+        saved = {edition.pk for edition in self.editions.values() if edition.pk}
+        if edition_id not in saved:
+            raise ArchiveError(f"{where}: belongs to an edition that is not in the archive.")
+
+    @staticmethod
+    def check_naive_times(obj, where):
+        for field in obj._meta.concrete_fields:
+            value = getattr(obj, field.attname, None)
+            if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+                raise ArchiveError(f"{where}: {field.name} “{value}” lacks its UTC offset.")
+
+    @staticmethod
+    def deferred(model) -> tuple:
+        # Positions are unique per group only at the commit: rows may swap them (esfomo/common/admin.py).
+        return ("position",) if model._meta.label in ("people.Role", "people.Sponsor") else ()
+
+    def image(self, name, where) -> bytes:
         try:
-            obj.full_clean()
-        except ValidationError as error:
-            problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
-            raise ArchiveError(f"{where}: {problems}") from error
-        obj.save()
-        for storage, name, shape, _ in attached:
-            if shape:
-                images.make_renditions(storage, name, shape)
-        return obj
+            return self.read_image(name)
+        except ArchiveError as error:
+            raise ArchiveError(f"{where}: {error}") from error
 
-    def assign(self, obj, f: models.Field, value, label: str):
-        expected = _json_type(f)
-        if value is None:
-            if not f.null:
-                raise ArchiveError(f"{label}: may not be empty (null).")
-        elif not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
-            raise ArchiveError(f"{label}: {type(value).__name__} instead of {expected.__name__}.")
-        try:
-            python = f.to_python(value)
-        except ValidationError as error:
-            raise ArchiveError(f"{label}: {' '.join(error.messages)}") from error
-        if isinstance(python, datetime.datetime) and timezone.is_naive(python):
-            raise ArchiveError(f"{label}: “{value}” lacks its UTC offset.")
-        setattr(obj, f.attname, python)
-
-    def attach(self, obj, f: models.FileField, value, label: str) -> list[tuple]:
-        """Store an image of the archive for a file field, after the upload checks; return what was stored."""
-        if value in ("", None):
-            setattr(obj, f.attname, "")
-            return []
-        folder = str(f.upload_to)
-        if not isinstance(value, str) or not value.startswith(MEDIA + folder) or not _is_archive_name(value):
-            raise ArchiveError(f"{label}: “{str(value)[:200]}” is not a file under media/{folder} in the archive.")
-        data = self.archive.read(value, settings.MAX_IMAGE_UPLOAD_BYTES)
-        try:
-            image = images.open_checked(data)
-        except ValidationError as error:
-            raise ArchiveError(f"{label} ({value}): {' '.join(error.messages)}") from error
-        shape = SHAPES.get((type(obj), f.name))
-        name = f.storage.save(value.removeprefix(MEDIA), ContentFile(data))
-        stored = (f.storage, name, shape, image.size)
-        self.stored.append(stored)
-        setattr(obj, f.attname, name)
-        if isinstance(f, models.ImageField):
-            setattr(obj, f.width_field, image.width)
-            setattr(obj, f.height_field, image.height)
-        return [stored]
-
-    def remove_stored_files(self):
-        for storage, name, shape, size in self.stored:
-            for rendition in images.renditions(name, shape, size) if shape else []:
-                storage.delete(rendition.name)
-            storage.delete(name)
-        self.stored = []
+    def remove_the_rest(self):
+        """Remove what the archive's editions hold on this site and the archive does not (people stay)."""
+        for content in reversed(registry.CONTENT):
+            if content.label in ("esfomo.Edition", "people.Person"):
+                continue
+            kept = [pk for (model, pk) in self.writer.seen if model is content.model]
+            for edition in self.editions.values():
+                self.writer.remove(registry.of_edition(content.model, edition).exclude(pk__in=kept))
 
 
-def _json_type(f: models.Field) -> type:
-    if isinstance(f, models.BooleanField):
-        return bool
-    if isinstance(f, (models.IntegerField, models.AutoField)):
-        return int
-    if isinstance(f, models.FloatField):
-        return float
-    return str
-
-
-def _record(value, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise ArchiveError(f"{where}: an object {{...}} was expected.")
-    return value
-
-
-def _items(parent: dict, key: str, where: str = ""):
-    """Yield (where, record) for a list of records of the archive, refusing anything else."""
-    items = parent.get(key, [])
-    label = f"{where}.{key}" if where else key
-    if not isinstance(items, list):
-        raise ArchiveError(f"{label}: a list [...] was expected.")
-    for index, item in enumerate(items):
-        yield f"{label}[{index}]", _record(item, f"{label}[{index}]")
-
-
-def _person(people: dict, item: dict, where: str) -> Person:
-    slug = item.get("person")
-    if not isinstance(slug, str) or slug not in people:
-        raise ArchiveError(f"{where}: names person {str(slug)[:100]!r}, whom “people” lacks.")
-    return people[slug]
+def _reason(error) -> str:
+    text = str(error)
+    if isinstance(error, ValidationError):
+        text = " ".join(error.messages)
+    return text[:300]

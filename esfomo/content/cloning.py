@@ -4,21 +4,22 @@ Copied: the edition's settings and texts, its pages, important dates (moved by a
 workshop moves, extensions dropped), organizers in their order, sponsors with their logos, and the
 day's sessions at the same local times on the new day. Left out: talks, accepted papers, invited
 speakers, panelists and announcements, which belong to one year. The clone is unpublished.
+
+The copy is the edition's archive records (esfomo/content/archive.py), changed by the rules above
+and written back through the one writer, so every model the registry holds is handled alike.
 """
 
 import datetime
 import uuid
 
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from esfomo.content import archive
 from esfomo.models import Edition
-from people.models import Role, Sponsor
-from program.models import Session
 
-# Fields a copy never takes over: identity, bookkeeping, and what the database or `save()` fills in.
-NOT_COPIED = {"id", "created_at", "updated_at", "content_version", "content_changed_at", "sequence"}
+# Kinds of content a clone takes over; the rest belongs to one year.
+COPIED = {"esfomo.edition", "esfomo.page", "esfomo.importantdate", "people.role", "people.sponsor", "program.session"}
 
 
 class CloneError(Exception):
@@ -33,66 +34,47 @@ def same_day_in(date: datetime.date, year: int) -> datetime.date:
         return date.replace(year=year, day=28)
 
 
-def copy_of(obj, **changes):
-    """Return an unsaved copy of a model instance with `changes` applied; image files are duplicated."""
-    model = type(obj)
-    values = {}
-    for field in model._meta.concrete_fields:
-        if field.attname in NOT_COPIED or field.name in changes:
-            continue
-        value = getattr(obj, field.attname)
-        if hasattr(value, "storage"):
-            value = _duplicate(value)
-        values[field.attname] = value
-    return model(**values, **changes)
-
-
-def _duplicate(field_file):
-    """A new upload with the same content, so each edition owns (and may delete) its own files."""
-    if not field_file:
-        return ""
-    with field_file.storage.open(field_file.name, "rb") as handle:
-        return ContentFile(handle.read(), name=field_file.name.rsplit("/", 1)[-1])
-
-
 def shift_local(moment: datetime.datetime, days: datetime.timedelta, zone) -> datetime.datetime:
     """Move an aware moment by whole days, keeping its local time of day (across DST changes too)."""
     local = timezone.localtime(moment, zone)
     return datetime.datetime.combine(local.date() + days, local.time().replace(tzinfo=None), tzinfo=zone)
 
 
-@transaction.atomic
-def clone_edition(source: Edition, year: int, date: datetime.date | None = None) -> Edition:
+def clone_edition(source: Edition, year: int, date: datetime.date | None = None, user=None) -> Edition:
     """Create edition `year` from `source` (see the module docstring) and return it."""
     if Edition.objects.filter(year=year).exists():
         raise CloneError(f"There is already an edition {year}; choose another year or delete that one first.")
     date = date or same_day_in(source.date, year)
     if date.year != year:
         raise CloneError(f"The workshop day {date:%Y-%m-%d} is not in {year}.")
+    acronym = Edition(name=source.name, year=year).default_acronym()
+    if Edition.objects.filter(acronym=acronym).exists():
+        raise CloneError(f"The feed acronym “{acronym}” is taken; rename the other edition's acronym first.")
     days = date - source.date
+    kept = []
+    for record in archive.records(source):
+        fields = record["fields"]
+        if record["model"] not in COPIED or (record["model"] == "people.role" and fields["kind"] != "organizer"):
+            continue
+        if "edition" in fields:
+            fields["edition"] = [year]
+        if "uid" in fields:
+            fields["uid"] = str(uuid.uuid4())  # a new session for calendars, not a move of last year's
+        if record["model"] == "esfomo.edition":
+            fields.update(year=year, date=date, acronym=acronym, is_published=False, is_current=False)
+        elif record["model"] == "esfomo.importantdate":
+            fields.update(date=fields["date"] + days, extended_date=None, extension_reason="")
+        elif record["model"] == "program.session":
+            fields.update(start=shift_local(fields["start"], days, source.tzinfo),
+                          end=shift_local(fields["end"], days, source.tzinfo))  # fmt: skip
+        kept.append(record)
+    try:
+        archive.load(kept, _stored_image, f"a clone of {source}", user=user)
+    except archive.ArchiveError as error:
+        raise CloneError(str(error)) from error
+    return Edition.objects.get(year=year)
 
-    clone = copy_of(source, year=year, date=date, acronym="", is_published=False, is_current=False)
-    clone.acronym = clone.default_acronym()
-    if Edition.objects.filter(acronym=clone.acronym).exists():
-        raise CloneError(f"The feed acronym “{clone.acronym}” is taken; rename the other edition's acronym first.")
-    clone.save()
 
-    for page in source.pages.all():
-        copy_of(page, edition=clone).save()
-    for important_date in source.important_dates.all():
-        copy_of(
-            important_date, edition=clone, date=important_date.date + days, extended_date=None, extension_reason=""
-        ).save()
-    for role in Role.objects.for_edition(source).organizers():
-        copy_of(role, edition=clone).save()
-    for sponsor in Sponsor.objects.for_edition(source):
-        copy_of(sponsor, edition=clone).save()
-    for session in Session.objects.for_edition(source):
-        copy_of(
-            session,
-            edition=clone,
-            uid=uuid.uuid4(),  # a new session for calendars, not a move of last year's
-            start=shift_local(session.start, days, source.tzinfo),
-            end=shift_local(session.end, days, source.tzinfo),
-        ).save()
-    return clone
+def _stored_image(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()

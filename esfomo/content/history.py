@@ -18,38 +18,19 @@ from django.dispatch import receiver
 from reversion.models import Version
 
 from esfomo.common import images
-from esfomo.models import Announcement, Edition, ImportantDate, Page
-from people.models import Person, Role, Sponsor
-from program.models import Paper, Session, Talk, TalkSpeaker
-
-# Model -> reversion options. The follow lists match the inlines of each model's admin page.
-VERSIONED = {
-    # The content version is a live counter for caches: never rolled back by a revert.
-    Edition: {
-        "follow": ("important_dates", "pages", "announcements"),
-        "exclude": ("content_version", "content_changed_at"),
-    },
-    Page: {},
-    ImportantDate: {},
-    Announcement: {},
-    Person: {"follow": ("roles",)},
-    Role: {},
-    Sponsor: {},
-    Session: {"follow": ("talks",)},
-    Talk: {"follow": ("talk_speakers",)},
-    TalkSpeaker: {},
-    Paper: {},
-}
+from esfomo.content import registry
 
 # Set while a revision is being reverted from the admin (see `reverting`).
 _reverting = contextvars.ContextVar("esfomo-reverting", default=False)
 
 
 def register_models():
-    """Register the content models with reversion (idempotent; admins call it before their first use)."""
-    for model, options in VERSIONED.items():
+    """Register the registry's content models with reversion (idempotent; admins call it before their first use)."""
+    for content in registry.CONTENT:
+        model = content.model
         if not reversion.is_registered(model):
-            reversion.register(model, **options)
+            live = [field.name for field in model._meta.concrete_fields if field.name in registry.LIVE_FIELDS]
+            reversion.register(model, follow=content.follow, exclude=live)
 
 
 @contextlib.contextmanager
@@ -112,11 +93,13 @@ def keep_live_state_on_raw_save(sender, instance, raw, **kwargs):
     """
     if not raw:
         return
-    if isinstance(instance, Edition):
-        live = Edition.objects.filter(pk=instance.pk).values("content_version", "content_changed_at").first()
-        if live:
-            instance.content_version = live["content_version"]
-            instance.content_changed_at = live["content_changed_at"]
+    live_fields = [
+        field.attname for field in type(instance)._meta.concrete_fields if field.name in registry.LIVE_FIELDS
+    ]
+    if live_fields:
+        live = type(instance)._base_manager.filter(pk=instance.pk).values(*live_fields).first()
+        for name, value in (live or {}).items():
+            setattr(instance, name, value)
     if isinstance(instance, images.StoredImages) and _reverting.get():
         _keep_existing_images(instance)
 

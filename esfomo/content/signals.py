@@ -1,41 +1,36 @@
-"""Keep each edition's content version current: every change to what its pages show bumps it.
+"""Keep each edition's content counter current: every save or delete of what its pages show bumps it.
 
-Page caches, ETags and exports key on `Edition.content_version`, so a change made anywhere
-(admin, importer, history revert, shell) is visible on the next request in every process.
+The page cache and the exports' validators follow the counters (esfomo/serving/pagecache.py), so a
+change made anywhere (admin, importer, history revert, shell) shows on the next request.
 """
 
-from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
-from esfomo.models import Announcement, Edition, ImportantDate, Page
-from people.models import Person, Role, Sponsor
-from program.models import Paper, Session, Talk, TalkSpeaker
+from esfomo.content import registry
+from esfomo.models import Edition
 
 
-def editions_of(instance):
-    """Return the editions whose pages show this object."""
-    if isinstance(instance, Edition):
-        # Every page lists the editions in its navigation.
-        return Edition.objects.all()
-    if isinstance(instance, Talk):
-        return Edition.objects.filter(sessions__pk=instance.session_id)
-    if isinstance(instance, TalkSpeaker):
-        return Edition.objects.filter(sessions__talks__pk=instance.talk_id)
-    if isinstance(instance, Person):
-        return Edition.objects.filter(
-            Q(roles__person=instance) | Q(sessions__talks__talk_speakers__person=instance)
-        ).distinct()
-    return Edition.objects.filter(pk=instance.edition_id)
+def _touch(ids):
+    editions = Edition.objects.all() if ids is None else Edition.objects.filter(pk__in=ids)
+    editions.touch()
 
 
-def content_changed(sender, instance, **kwargs):
-    Edition.objects.filter(pk__in=editions_of(instance).values("pk")).touch()
+def saved(sender, instance, raw=False, **kwargs):
+    _touch(registry.edition_ids(instance))
 
 
-CONTENT_MODELS = (Edition, Page, ImportantDate, Announcement, Person, Role, Sponsor, Session, Talk, TalkSpeaker, Paper)
+def deleting(sender, instance, **kwargs):
+    # Once the row is gone, nothing says which editions showed it.
+    instance._shown_in_editions = registry.edition_ids(instance)
+
+
+def deleted(sender, instance, **kwargs):
+    _touch(getattr(instance, "_shown_in_editions", None))
 
 
 def connect():
-    for model in CONTENT_MODELS:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"content-changed-save-{model.__name__}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-changed-delete-{model.__name__}")
+    for model in registry.models_in_order():
+        name = model.__name__
+        post_save.connect(saved, sender=model, dispatch_uid=f"content-saved-{name}")
+        pre_delete.connect(deleting, sender=model, dispatch_uid=f"content-deleting-{name}")
+        post_delete.connect(deleted, sender=model, dispatch_uid=f"content-deleted-{name}")

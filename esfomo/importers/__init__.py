@@ -1,1 +1,1 @@
-"""Importers that move content from elsewhere into the portal's models."""
+"""Importers that bring content from elsewhere (other sites, archives) into the portal: they compose whole editions."""

@@ -61,12 +61,16 @@ def test_a_published_object_offers_view_on_site(admin_client):
     assert "View on site" in change and "Preview draft" not in change
 
 
-def test_the_edition_page_edits_dates_pages_people_sponsors_and_announcements(admin_client):
+def test_the_edition_page_edits_dates_pages_and_announcements_and_links_its_people(admin_client):
     edition = Edition.objects.get(year=2025)
     html = admin_client.get(reverse("admin:esfomo_edition_change", args=[edition.pk])).content.decode()
-    for heading in ("Important dates", "Pages (drag", "Invited speakers (drag", "Organizers (drag", "Sponsors (drag"):
+    for heading in ("Important dates", "Pages (drag", "Announcements"):
         assert heading in html, heading
-    assert "Announcements" in html
+    people = reverse("admin:people_editionpeople_change", args=[edition.pk])
+    assert f'href="{people}"' in html
+    html = admin_client.get(people).content.decode()
+    for heading in ("Invited speakers (drag", "Organizers (drag", "Sponsors (drag"):
+        assert heading in html, heading
     assert html.count("admin-autocomplete") >= 3  # people are chosen by typing, not from a long list
 
 

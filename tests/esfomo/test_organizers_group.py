@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 CONTENT = {
     "esfomo": {"edition", "page", "importantdate", "announcement"},
-    "people": {"person", "role", "sponsor"},
+    "people": {"person", "role", "sponsor", "editionpeople"},
     "program": {"session", "talk", "talkspeaker", "paper"},
 }
 

@@ -1,4 +1,4 @@
-"""Speakers, organizers, sponsors and pages are ordered by dragging rows on the edition's page."""
+"""Speakers, organizers and sponsors are ordered by dragging rows on the edition's people page; pages on its own."""
 
 import lxml.html
 import pytest
@@ -21,10 +21,12 @@ def rows(data, prefix):
     return {data[f"{prefix}-{index}-id"]: f"{prefix}-{index}" for index in range(count)}
 
 
-def open_edition(client, year=2025):
+def open_edition(client, year=2025, page="admin:people_editionpeople_change"):
+    """The edition's people page (or, with `page`, another page of the edition) and its form's values."""
     edition = Edition.objects.get(year=year)
-    url = reverse("admin:esfomo_edition_change", args=[edition.pk])
-    return edition, url, form_values(client.get(url), "edition_form")
+    url = reverse(page, args=[edition.pk])
+    form_id = "editionpeople_form" if page == "admin:people_editionpeople_change" else "edition_form"
+    return edition, url, form_values(client.get(url), form_id)
 
 
 def speaker_names(client):
@@ -68,7 +70,7 @@ def test_organizers_and_sponsors_are_reordered_the_same_way(admin_client):
 
 def test_pages_are_reordered_in_the_menu(admin_client):
     PageFactory(edition=Edition.objects.get(year=2025), slug="travel", position=2)
-    edition, url, data = open_edition(admin_client)
+    edition, url, data = open_edition(admin_client, page="admin:esfomo_edition_change")
     pages = list(edition.pages.all())
     assert len(pages) == 2
     row_of = rows(data, PAGES)

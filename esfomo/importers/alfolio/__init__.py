@@ -1,21 +1,23 @@
 """Import a workshop site built with the al-folio Jekyll theme: `python manage.py import_alfolio PATH`.
 
+It composes a whole edition: the site's models with the people's and the programme's.
+
 Reading (checkout, frontmatter, kramdown, cards, roster, homepage, pages, dates, schedule, site)
-finishes before writing (writer, photos) starts, and writing happens in one transaction: any
-error leaves the database, and the media folder, as they were.
+finishes before writing starts. Writing (writer, people_writer, schedule_writer) goes through the
+site's one writer (esfomo/content/writer.py), in one transaction: any error leaves the database and
+the media folder as they were.
 """
 
 from collections.abc import Callable
 
-from django.db import transaction
+from esfomo.content.writer import Report, WriteError, Writer
 
 from .checkout import Checkout
 from .options import Options
 from .photos import Photos
 from .problems import ImportProblem, Notice, Where
-from .report import Report
 from .site import SiteDraft, read_site
-from .writer import Writer
+from .writer import SiteWriter
 
 __all__ = ["ImportProblem", "Notice", "Options", "Report", "Where", "import_site", "writing_steps"]
 
@@ -47,14 +49,10 @@ def import_site(
         report.warn(notice)
     if on_read:
         on_read(site)
-    photos = Photos(checkout, report, options.dry_run)
+    photos = Photos(checkout, report)
     try:
-        with transaction.atomic():
-            Writer(site, options, report, photos, step).write()
-            if options.dry_run:
-                transaction.set_rollback(True)
-    except BaseException:
-        # The database rolled back; so do the files this run stored.
-        photos.discard()
-        raise
+        with Writer(f"the al-folio site {checkout.root.name}", dry_run=options.dry_run, report=report) as writer:
+            SiteWriter(site, options, writer, photos, step).write()
+    except WriteError as error:
+        raise ImportProblem(error.message, error.where) from None
     return report

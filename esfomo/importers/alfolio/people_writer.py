@@ -24,11 +24,8 @@ def write_people(writer) -> None:
             if getattr(draft, field):
                 values[field] = getattr(draft, field)
         photo = writer.photos.load(draft.image, draft.name) if draft.image else None
-        new_photo = writer.photos.stage(person, "photo", photo)
         # The slug is made from the name when a new person is saved.
-        writer.save("person", draft.name, person, values, draft.where, ("photo",) if new_photo else (), ("slug",))
-        if new_photo and not writer.options.dry_run:
-            writer.photos.saved(person, "photo")
+        writer.save("person", draft.name, person, values, draft.where, images={"photo": photo}, exclude=("slug",))
         writer.persons[draft.key] = person
         writer.step()
 
@@ -73,14 +70,10 @@ def write_sponsors(writer, edition) -> None:
         values = {"name": draft.name[:120], "url": draft.url, "tier": draft.tier, "logo_alt": draft.name[:200]}
         values["position"] = position
         logo = writer.photos.load(draft.image, f"the sponsor {draft.name}") if draft.image else None
-        new_logo = writer.photos.stage(sponsor, "logo", logo)
-        if not sponsor.logo and not new_logo:
+        if not sponsor.logo and not logo:
             writer.report.warn(Notice(f"the sponsor {draft.name} has no logo yet; add one in the admin.", draft.where))
-        # In a dry run the logo is checked but not assigned: do not ask the field for it.
-        exclude = ("position",) if sponsor.logo else ("position", "logo")
-        writer.save("sponsor", draft.name, sponsor, values, draft.where, ("logo",) if new_logo else (), exclude)
-        if new_logo and not writer.options.dry_run:
-            writer.photos.saved(sponsor, "logo")
+        exclude = ("position",) if sponsor.logo or logo else ("position", "logo")
+        writer.save("sponsor", draft.name, sponsor, values, draft.where, images={"logo": logo}, exclude=exclude)
         kept.append(sponsor.pk)
         writer.step()
     writer.remove("sponsor", Sponsor.objects.filter(edition=edition).exclude(pk__in=kept), lambda s: s.name)

@@ -6,10 +6,10 @@ import zoneinfo
 
 from django.utils import timezone
 
+from esfomo.content.writer import CREATED, UNCHANGED, UPDATED, Writer, differences
 from program.models import Paper, Session, Talk, TalkSpeaker
 
 from .people_writer import person_for
-from .report import CREATED, REMOVED, UNCHANGED, UPDATED
 
 # Sessions' permanent uids are uuid5(namespace, "<year>/<key>"): stable across re-imports.
 SESSION_NAMESPACE = uuid.UUID("4b0f8c1e-7d0a-5c55-9a3e-2f6d8e1b7c90")
@@ -63,19 +63,19 @@ def _write_talks(writer, edition, session: Session, draft, at) -> None:
         }
         label = talk_draft.title or talk_draft.paper_title or draft.title
         created = talk.pk is None
-        changed = writer.differences(talk, values)
+        changed = differences(talk, values)
         if changed or created:
             for field in changed:
                 setattr(talk, field, values[field])
-            writer.validate(talk, "talk", label, talk_draft.where)
+            Writer.validate(talk, "talk", label, talk_draft.where)
             talk.save()
         if _write_credits(writer, talk, talk_draft):
             changed.append("speakers")
         # A talk's speakers are part of it: a change of credits counts as a change of the talk.
         writer.report.record("talk", label, CREATED if created else (UPDATED if changed else UNCHANGED), changed)
-    for talk in existing[len(draft.talks) :]:
-        writer.report.record("talk", talk.title or draft.title, REMOVED)
-        talk.delete()
+        writer.writer.note(talk)
+    writer.remove("talk", Talk.objects.filter(pk__in=[talk.pk for talk in existing[len(draft.talks) :]]),
+                  lambda talk: talk.title or draft.title)  # fmt: skip
 
 
 def _write_credits(writer, talk: Talk, talk_draft) -> bool:
@@ -87,12 +87,13 @@ def _write_credits(writer, talk: Talk, talk_draft) -> bool:
             continue
         speaker = TalkSpeaker.objects.filter(talk=talk, person=person).first() or TalkSpeaker(talk=talk, person=person)
         values = {"position": order, "credited_name": credited_name, "affiliation": credit.affiliation}
-        if speaker.pk is None or writer.differences(speaker, values):
+        if speaker.pk is None or differences(speaker, values):
             for field, value in values.items():
                 setattr(speaker, field, value)
-            writer.validate(speaker, "speaker", credit.name, talk_draft.where)
+            Writer.validate(speaker, "speaker", credit.name, talk_draft.where)
             speaker.save()
             changed = True
+        writer.writer.note(speaker)
         kept.append(person.pk)
     stale = TalkSpeaker.objects.filter(talk=talk).exclude(person_id__in=kept)
     if stale.exists():

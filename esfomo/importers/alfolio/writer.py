@@ -15,9 +15,7 @@ write prose in (pages, announcements) is never removed, and people are never del
 import re
 from collections.abc import Callable
 
-from django.core.exceptions import ValidationError
-from django.db import connection, models
-
+from esfomo.content.writer import Writer
 from esfomo.models import Announcement, Edition, ImportantDate, Page
 from people.models import Person
 
@@ -25,7 +23,6 @@ from .options import Options
 from .people_writer import write_people, write_roles, write_sponsors
 from .photos import Photos
 from .problems import ImportProblem, Notice, Where
-from .report import CREATED, REMOVED, UNCHANGED, UPDATED, Report
 from .schedule_writer import write_sessions
 from .site import SiteDraft
 
@@ -58,69 +55,26 @@ def name_from_submission(url: str) -> str:
     return re.sub(r"-(?=(?:[IVXLC]+|\d+)$)", " ", match.group(1)) if match else ""
 
 
-class Writer:
+class SiteWriter:
+    """Write a read site through the site's writer, finding what an earlier import (or the admin) made."""
+
     def __init__(
-        self, site: SiteDraft, options: Options, report: Report, photos: Photos, step: Callable = lambda: None
+        self, site: SiteDraft, options: Options, writer: Writer, photos: Photos, step: Callable = lambda: None
     ):
         self.site = site
         self.options = options
-        self.report = report
+        self.writer = writer
+        self.report = writer.report
         self.photos = photos
         self.step = step
         self.persons: dict[str, Person] = {}
         self.edition: Edition | None = None
 
-    # --- Saving -----------------------------------------------------------------------------
-
-    def save(self, kind: str, label: str, instance, values: dict, where: Where | None, also_changed=(), exclude=()):
-        """Set the values that differ, validate, save; record what happened.
-
-        `also_changed` names fields changed outside `values` (a new photo), which also call for a save.
-        """
-        created = instance.pk is None
-        changed = self.differences(instance, values)
-        if not created and not changed and not also_changed:
-            self.report.record(kind, label, UNCHANGED)
-            return instance
-        for field in changed:
-            setattr(instance, field, values[field])
-        self.validate(instance, kind, label, where, exclude)
-        instance.save()
-        self.report.record(kind, label, CREATED if created else UPDATED, [*changed, *also_changed])
-        return instance
-
-    @staticmethod
-    def differences(instance, values: dict) -> list[str]:
-        """The fields whose stored value differs from the one given (foreign keys compared by key)."""
-        changed = []
-        for field, value in values.items():
-            stored = getattr(instance, f"{field}_id") if isinstance(value, models.Model) else getattr(instance, field)
-            if stored != (value.pk if isinstance(value, models.Model) else value):
-                changed.append(field)
-        return changed
-
-    def validate(self, instance, kind, label, where, exclude=()):
-        """Field and constraint checks, as a form would run them, reported at the source line.
-
-        Positions of roles and sponsors are left out (by the callers, and Model.clean() here): a
-        reordering import passes their unique constraint only once all rows are written, which is
-        why the database defers it; `write` checks it then.
-        """
-        try:
-            instance.clean_fields(exclude=list(exclude))
-            instance.validate_unique(exclude=list(exclude))
-            instance.validate_constraints(exclude=list(exclude))
-        except ValidationError as error:
-            messages = []
-            for field, field_messages in error.message_dict.items():
-                name = instance._meta.get_field(field).verbose_name if field != "__all__" else ""
-                messages += [f"{name}: {message}" if name else message for message in field_messages]
-            raise ImportProblem(f"{kind} “{label[:80]}” cannot be saved: {' '.join(messages)}", where) from None
+    def save(self, kind: str, label: str, instance, values: dict, where: Where | None, images=None, exclude=()):
+        return self.writer.save(instance, values, images=images, kind=kind, label=label, where=where, exclude=exclude)
 
     def remove(self, kind: str, queryset, label=str):
-        for instance in queryset:
-            self.report.record(kind, label(instance), REMOVED)
-        queryset.delete()
+        self.writer.remove(queryset, label=label, kind=kind)
 
     # --- The edition ------------------------------------------------------------------------
 
@@ -133,12 +87,8 @@ class Writer:
         self.write_dates(edition)
         self.write_pages(edition)
         self.write_announcement(edition)
-        if connection.features.supports_deferrable_unique_constraints:
-            # Check the deferred constraints (positions, foreign keys) now, inside the import, not
-            # at commit; then defer them again, as they were, for the rest of the transaction.
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # Positions may swap between rows: their uniqueness holds once every row is written.
+        self.writer.check_deferred_constraints()
         return edition
 
     def write_edition(self) -> Edition:
@@ -184,13 +134,10 @@ class Writer:
             # The theme's "Banner" says nothing to a screen reader: describe it by what it announces.
             described = ", ".join(filter(None, [values.get("title", edition.title), values.get("conference")]))
             values["banner_alt"] = (alt or f"{name.split()[0]} banner: {described}")[:200]
-        new_banner = self.photos.stage(edition, "banner", banner)
         if edition.pk is None:
             edition.acronym = Edition(name=values.get("name") or edition.name, year=site.year).default_acronym()
         label = f"{values.get('name') or edition.name} ({site.year})"
-        self.save("edition", label, edition, values, home.where, ("banner",) if new_banner else ())
-        if new_banner and not self.options.dry_run:
-            self.photos.saved(edition, "banner")
+        self.save("edition", label, edition, values, home.where, images={"banner": banner})
         self.edition = edition
         self.step()
         return edition

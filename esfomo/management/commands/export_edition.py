@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if path.exists():
             raise CommandError(f"{path} already exists; choose another name or remove it first.")
         try:
-            report = export_edition(edition, path)
+            summary = export_edition(edition, path)
         except OSError as error:
             raise CommandError(f"Cannot write {path}: {error}") from error
-        self.stdout.write(f"{report}\nWritten to {path}.")
+        self.stdout.write(f"{summary}\nWritten to {path}.")

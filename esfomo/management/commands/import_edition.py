@@ -14,7 +14,12 @@ class Command(BaseCommand):
 
     def handle(self, path, dry_run, **options):
         try:
-            report = import_edition(path, dry_run=dry_run)
+            report = import_edition(path, dry_run=dry_run).report
         except ArchiveError as error:
             raise CommandError(f"Nothing was imported: {error}") from error
-        self.stdout.write(str(report))
+        for notice in report.notices:
+            self.stdout.write(str(notice))
+        for line in report.summary():
+            self.stdout.write(line)
+        if dry_run:
+            self.stdout.write("Dry run: nothing was saved.")

@@ -5,14 +5,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from esfomo.demo.loader import load_demo
+from esfomo.content.archive import import_edition
+from esfomo.demo import DEMO
+from esfomo.models import Edition
 
 # Where `make run` keeps the password of the local demo admin (the file is git-ignored).
 LOCAL_ADMIN_FILE = Path(settings.BASE_DIR) / ".demo-admin-password"
 
 
 class Command(BaseCommand):
-    help = "Load or refresh the demo edition (ES-FoMo 2025, and 2024 for navigation). Safe to run again."
+    help = "Load or refresh the demo editions (ES-FoMo 2025, and 2024 for navigation). Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,11 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, local_admin=False, **options):
-        counts = load_demo()
+        report = import_edition(DEMO, refresh=True).report
+        editions = Edition.objects.filter(year__in=[2024, 2025])
+        changed = len(report.written)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo content ready: {counts['editions']} editions, {counts['people']} people, "
-                f"{counts['sessions']} sessions."
+                f"Demo content ready: {', '.join(str(edition) for edition in editions)}; "
+                f"{changed} object{'s' if changed != 1 else ''} written."
             )
         )
         if local_admin:

@@ -2,8 +2,8 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from esfomo.content.writer import CREATED, UNCHANGED, UPDATED, WriteError, Writer
 from esfomo.models import Edition
 from program.paper_import import ImportRefused, apply, fetch_venue, parse_notes, read_export
 
@@ -35,31 +35,30 @@ class Command(BaseCommand):
             parsed = parse_notes(notes, source)
             if not parsed.records:
                 raise ImportRefused(f"{source}: holds no accepted paper; check the venue or the file.")
-            with transaction.atomic():
-                outcome = apply(chosen, parsed.records)
-                if dry_run:
-                    transaction.set_rollback(True)
-        except ImportRefused as error:
+            with Writer(f"OpenReview ({source})", dry_run=dry_run) as writer:
+                not_in_import = apply(chosen, parsed.records, writer)
+        except (ImportRefused, WriteError) as error:
             raise CommandError(f"{error} Nothing was written.") from None
         if save:
             save.write_text(json.dumps(notes, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        self.report(chosen, parsed, outcome, dry_run)
+        self.report(chosen, parsed, writer.report, not_in_import, dry_run)
 
-    def report(self, edition, parsed, outcome, dry_run):
+    def report(self, edition, parsed, report, not_in_import, dry_run):
+        titles = {action: [c.label for c in report.changes if c.action == action] for action in (CREATED, UPDATED)}
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{verb} {len(parsed.records)} accepted papers into {edition}: {len(outcome.created)} new, "
-                f"{len(outcome.updated)} updated, {len(outcome.unchanged)} unchanged."
+                f"{verb} {len(parsed.records)} accepted papers into {edition}: {len(titles[CREATED])} new, "
+                f"{len(titles[UPDATED])} updated, {report.count('paper', UNCHANGED)} unchanged."
             )
         )
-        for title in outcome.created:
+        for title in titles[CREATED]:
             self.stdout.write(f"  new: {title}")
-        for title in outcome.updated:
+        for title in titles[UPDATED]:
             self.stdout.write(f"  updated: {title}")
         for reason in parsed.skipped:
             self.stdout.write(f"  skipped {reason}")
-        for title in outcome.not_in_import:
+        for title in not_in_import:
             self.stdout.write(
                 self.style.WARNING(f"  kept, but not in this import (withdrawn?): {title}; remove it in the admin")
             )
