@@ -18,6 +18,7 @@ archive's editions; people the site already has (same slug) are kept as they are
 
 import datetime
 import json
+import shutil
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
@@ -29,9 +30,11 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models
 from django.utils import timezone
+from django.utils.text import slugify
 
 from esfomo.content import registry
 from esfomo.content.writer import UNCHANGED, WriteError, Writer
+from esfomo.models import Edition
 
 FORMAT = "esfomo-edition"
 VERSION = 2
@@ -107,14 +110,23 @@ def images_of(record) -> dict[str, str]:
     return {name: record["fields"][name] for name in getattr(model, "IMAGE_SHAPES", {}) if record["fields"].get(name)}
 
 
-def export_edition(edition, path: Path) -> str:
-    """Write an edition, everything in it and every image it uses to a new zip archive at `path`; return a summary."""
-    data = records(edition)
+def contents(*editions) -> tuple[dict, dict]:
+    """An archive's edition.json and its images (member name -> (storage, stored name)) for these editions.
+
+    Images are named after their object's key (people/tri-dao-photo.jpg), so an archive written
+    again from the same content is the same, whatever names the site stored them under.
+    """
+    data = records(*editions)
     media = {}
     for record in data:
         model = registry.entry_for_label(record["model"]).model
         for field, name in images_of(record).items():
-            media[name] = model._meta.get_field(field).storage
+            image_field = model._meta.get_field(field)
+            fields = record["fields"]
+            key = slugify(fields.get("slug") or fields.get("uid") or fields.get("year") or "image")
+            member = f"{image_field.upload_to}{key}-{field}{PurePosixPath(name).suffix.lower()}"
+            media[member] = (image_field.storage, name)
+            record["fields"][field] = member
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -122,17 +134,42 @@ def export_edition(edition, path: Path) -> str:
         "exported_from": settings.SITE_URL,
         "objects": data,
     }
-    with zipfile.ZipFile(path, "x", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(MANIFEST, json.dumps(manifest, cls=Encoder, ensure_ascii=False, indent=1))
-        for name, storage in sorted(media.items()):
-            with storage.open(name, "rb") as handle:
-                archive.writestr(MEDIA + name, handle.read())
+    return manifest, media
+
+
+def summary(manifest, media) -> str:
     counts = {}
-    for record in data:
+    for record in manifest["objects"]:
         kind = str(registry.entry_for_label(record["model"]).model._meta.verbose_name_plural)
         counts[kind] = counts.get(kind, 0) + 1
-    listed = ", ".join(f"{count} {kind}" for kind, count in counts.items())
-    return f"Edition {edition.year}: {listed}, {len(media)} images."
+    return f"{', '.join(f'{count} {kind}' for kind, count in counts.items())}, {len(media)} images."
+
+
+def export_edition(edition, path: Path) -> str:
+    """Write an edition, everything in it and every image it uses to a new zip archive at `path`; return a summary."""
+    manifest, media = contents(edition)
+    with zipfile.ZipFile(path, "x", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, json.dumps(manifest, cls=Encoder, ensure_ascii=False, indent=1))
+        for member, (storage, name) in sorted(media.items()):
+            with storage.open(name, "rb") as handle:
+                archive.writestr(MEDIA + member, handle.read())
+    return f"Edition {edition.year}: {summary(manifest, media)}"
+
+
+def write_folder(path, *years) -> str:
+    """Write editions as an archive folder (edition.json and media/), as the demo is kept; return a summary."""
+    folder = Path(path)
+    manifest, media = contents(*Edition.objects.filter(year__in=years).order_by("year"))
+    if (folder / "media").exists():
+        shutil.rmtree(folder / "media")
+    for member, (storage, name) in media.items():
+        target = folder / MEDIA / member
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as handle:
+            target.write_bytes(handle.read())
+    text = json.dumps(manifest, cls=Encoder, ensure_ascii=False, indent=1)
+    (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
+    return summary(manifest, media)
 
 
 # --- Reading an archive ----------------------------------------------------------------------

@@ -5,7 +5,10 @@ they get no permission on users, groups or permissions. Kept in step after every
 model added to the registry is granted with it.
 """
 
+from django.apps import apps
 from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
 from esfomo.content import registry
 
@@ -13,16 +16,12 @@ GROUP = "Organizers"
 ACTIONS = ("add", "change", "delete", "view")
 
 
-def ensure_organizers_group(app_configs=None, using="default", apps=None, **kwargs):
+def ensure_organizers_group(using="default", **kwargs):
     """post_migrate receiver: the group exists and holds exactly the content permissions."""
-    from django.apps import apps as global_apps
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    content = [model for model in global_apps.get_models() if registry.is_content(model)]
+    content = [model for model in apps.get_models() if registry.is_content(model)]
     # Permissions are created by the same signal, app by app: make sure the content apps' exist now.
     for label in {model._meta.app_label for model in content}:
-        create_permissions(global_apps.get_app_config(label), verbosity=0, using=using)
+        create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     types = ContentType.objects.db_manager(using).get_for_models(*content, for_concrete_models=False).values()
     codenames = {f"{action}_{model._meta.model_name}" for model in content for action in ACTIONS}
     group, _ = Group.objects.using(using).get_or_create(name=GROUP)
