@@ -54,5 +54,7 @@ def import_site(
         with Writer(f"the al-folio site {checkout.root.name}", dry_run=options.dry_run, report=report) as writer:
             SiteWriter(site, options, writer, photos, step).write()
     except WriteError as error:
+        if isinstance(error, ImportProblem):
+            raise
         raise ImportProblem(error.message, error.where) from None
     return report

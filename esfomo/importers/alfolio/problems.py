@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from esfomo.content.writer import WriteError
+
 
 @dataclass(frozen=True)
 class Where:
@@ -17,16 +19,8 @@ class Where:
         return Where(self.path, line)
 
 
-class ImportProblem(Exception):
+class ImportProblem(WriteError):
     """Input the importer refuses; nothing is written. The message names the file and line."""
-
-    def __init__(self, message: str, where: Where | None = None):
-        super().__init__(message)
-        self.message = message
-        self.where = where
-
-    def __str__(self):
-        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 @dataclass(frozen=True)
