@@ -218,7 +218,8 @@ class Renderer:
         return handler(request, Http404("No such page.")).content
 
     def moved_page(self, path, target, content_type) -> Document:
-        context = {"title": "ES-FoMo news", "target": target, "content_type": content_type}
+        """A page leading to `target`, for people, browsers (a refresh) and feed readers (an alternate link)."""
+        context = {"target": target, "content_type": content_type.split(";")[0].strip()}
         body = render_to_string("esfomo/moved.html", context, request=self.request(path)).encode()
         return Document(path, "text/html; charset=utf-8", body)
 
@@ -315,7 +316,9 @@ class Folder:
     def __init__(self, root: Path, report: Report, check: bool):
         self.root, self.report, self.check = root, report, check
         self.previous = self.read_manifest()
-        self.produced: dict[str, str] = {}
+        self.produced: dict[str, str] = {}  # name -> digest
+        # Written only once every address has rendered: an export that fails leaves the folder as it was.
+        self.pending: dict[str, bytes] = {}
 
     def read_manifest(self) -> dict:
         manifest = self.root / MANIFEST
@@ -333,41 +336,46 @@ class Folder:
                 )
             return {}
         try:
-            return json.loads(manifest.read_text())["files"]
-        except (ValueError, KeyError, TypeError) as error:
-            raise ExportError(f"{manifest} is damaged ({error}); remove the folder and export again.") from error
+            files = json.loads(manifest.read_text())["files"]
+            outside = [name for name in files if not (self.root / name).resolve().is_relative_to(self.root.resolve())]
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ExportError(f"{manifest} is damaged ({error!r}); remove the folder and export again.") from error
+        if outside:
+            raise ExportError(f"{manifest} names files outside the folder ({outside[0]}); remove the folder.")
+        return files
 
     def write(self, name: str, data: bytes):
+        """Count a file of the export; keep it to be written if the folder does not hold it as it is."""
         if name in self.produced:
             return
         self.produced[name] = digest(data)
         self.report.size += len(data)
-        target = self.root / name
-        if self.previous.get(name) == self.produced[name] and target.is_file():
+        if self.previous.get(name) == self.produced[name] and (self.root / name).is_file():
             self.report.unchanged += 1
             return
         (self.report.changed if name in self.previous else self.report.added).append(name)
-        if not self.check:
+        self.pending[name] = data
+
+    def finish(self):
+        """Write what changed, remove what the site no longer has, and record the digests (unless checking)."""
+        self.report.removed = sorted(set(self.previous) - set(self.produced))
+        if self.check:
+            return
+        for name, data in self.pending.items():
+            target = self.root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             # Whole files only: a host syncing the folder meanwhile never sees half of one.
             with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".writing-", delete=False) as handle:
                 handle.write(data)
             os.replace(handle.name, target)
-
-    def finish(self):
-        self.report.removed = sorted(set(self.previous) - set(self.produced))
-        if self.check:
-            return
-        self.root.mkdir(parents=True, exist_ok=True)
         for name in self.report.removed:
             target = self.root / name
-            if not target.resolve().is_relative_to(self.root.resolve()):
-                raise ExportError(f"{self.root / MANIFEST} names a file outside the folder: {name}; remove the folder.")
             target.unlink(missing_ok=True)
             for parent in target.parents:
                 if parent == self.root or any(parent.iterdir()):
                     break
                 parent.rmdir()
+        self.root.mkdir(parents=True, exist_ok=True)
         manifest = {"base_url": self.report.base_url, "files": dict(sorted(self.produced.items()))}
         (self.root / MANIFEST).write_text(json.dumps(manifest, indent=1))
 

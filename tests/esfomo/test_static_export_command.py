@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from esfomo.models import Announcement, Edition
+from esfomo.pages import static_export
 from esfomo.pages.static_export import MANIFEST, export_site
 from people.models import Role
 from tests.factories import AnnouncementFactory, EditionFactory, SessionFactory
@@ -131,3 +132,23 @@ def test_the_feeds_addresses_name_their_type_and_the_old_ones_answer_the_same(cl
     updated = lxml.etree.fromstring(atom.content).findtext("{http://www.w3.org/2005/Atom}updated")
     assert updated == Edition.objects.get(year=2024).content_changed_at.isoformat()
     assert client.get("/2024/feed.atom").content == atom.content
+
+
+def test_an_export_that_fails_half_way_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    folder = tmp_path / "site"
+    export_site(folder, base_url=BASE_URL)
+    before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    edition = Edition.objects.get(year=2025)
+    edition.tagline = "A new tagline"
+    edition.save()
+    render = static_export.Renderer.render
+
+    def failing(renderer, path):
+        if path == "/people/":
+            raise static_export.ExportError("/people/ could not be rendered: the database went away")
+        return render(renderer, path)
+
+    monkeypatch.setattr(static_export.Renderer, "render", failing)
+    with pytest.raises(CommandError, match="the database went away"):
+        export(folder)
+    assert {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()} == before
