@@ -17,8 +17,8 @@ becomes SITE_URL and the request's host while rendering):
 Exporting again writes only the files whose digest changed and removes the ones the site no
 longer has, from a manifest kept in the folder; files it did not write (a CNAME) are left alone.
 
-Composition: the addresses come from editions, pages, people and sessions, so this module imports
-`people` and `program`, as the homepage does.
+It composes the site with its people and programme (the addresses come from editions, pages,
+people and sessions), so it imports `people` and `program`, as the homepage does.
 """
 
 import contextlib
