@@ -58,6 +58,7 @@ load: $(VENV)/.dev .env | $(TMPDIR)
 # (bench/README.md). Lighthouse comes from npm, pinned in bench/package-lock.json.
 bench: $(VENV)/.dev .env bench/node_modules/.installed | $(TMPDIR)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/export_static.py
 
 bench/node_modules/.installed: bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error

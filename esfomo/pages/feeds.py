@@ -2,17 +2,34 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from esfomo.models import Announcement
+from esfomo.models import Announcement, Edition
 from esfomo.pages.queries import edition_for
 
 LATEST = 30
 
 
+class AtomFeed(Atom1Feed):
+    """Atom dated by its content: a feed without entries is as recent as its edition, not the moment it is read.
+
+    So the same content always gives the same document (the static archive rewrites only what changed).
+    """
+
+    def latest_post_date(self):
+        if self.items:
+            return super().latest_post_date()
+        edition = self.feed["edition"]
+        if edition is not None:
+            return edition.content_changed_at
+        latest = Edition.objects.published().aggregate(latest=Max("content_changed_at"))["latest"]
+        return latest or super().latest_post_date()
+
+
 class AnnouncementsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def get_object(self, request, year=None):
         return edition_for(request, year) if year else None
@@ -29,6 +46,9 @@ class AnnouncementsFeed(Feed):
 
     def feed_url(self, edition):
         return reverse("esfomo:edition-feed", kwargs={"year": edition.year}) if edition else reverse("esfomo:feed")
+
+    def feed_extra_kwargs(self, edition):
+        return {"edition": edition}
 
     def items(self, edition):
         announcements = Announcement.objects.published().filter(edition__is_published=True).select_related("edition")

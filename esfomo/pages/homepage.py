@@ -6,10 +6,11 @@ composition happens here and in the URL configuration, never in the site's model
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from esfomo.pages.queries import edition_for, frame_for
+from esfomo.pages.queries import edition_for, frame_for, is_archive
 from esfomo.pages.structured_data import EditionEvent
 from esfomo.serving.pagecache import public_page
 from people.models import Role, Sponsor
@@ -44,6 +45,8 @@ def home(request, year=None):
         "organizers": roles[Role.Kind.ORGANIZER],
         "sponsors": sponsors,
         "structured_data": event.data(),
+        # An archive of a past event has no "now / next": the day is over, whatever the visitor's clock says.
+        "now_next": not (is_archive(request) and days and days[-1].end <= timezone.now()),
     }
     response = render(request, "esfomo/home.html", context)
     # What the page shows last changed with the content, or when an announcement came due.

@@ -17,6 +17,11 @@ def edition_for(request, year=None) -> Edition:
     return edition
 
 
+def is_archive(request) -> bool:
+    """Whether the page is rendered for the static archive (`export_static`), which no server will answer later."""
+    return getattr(request, "static_archive", False)
+
+
 def frame_for(request, edition) -> dict:
     """Return what every page of an edition shows around its content (base.html): menus and live notices."""
     pages = Page.objects.filter(edition=edition, in_menu=True).only("edition", "slug", "title", "nav_title")
@@ -34,5 +39,6 @@ def frame_for(request, edition) -> dict:
         "menu_pages": menu_pages,
         "editions": list(Edition.objects.published().only("year", "is_current")),
         "papers_url": papers_url if edition.papers.exists() else "",
-        "live_notices": list(edition.announcements.published().live()),
+        # A live notice speaks of the moment it was posted; an archive would repeat it forever.
+        "live_notices": [] if is_archive(request) else list(edition.announcements.published().live()),
     }

@@ -76,6 +76,9 @@
     if (remembered() === "local") showTimes("local");
   }
 
+  // The archive of a past event says nothing of "now": the day it shows is over.
+  if (section.getAttribute("data-now-next") === "off") return;
+
   // Now and next: only on a day of the plan, counted in the venue's zone.
   function markNow() {
     var now = new Date();

@@ -102,7 +102,7 @@ def test_pages_carry_opengraph_and_twitter_cards(client, path):
     )
     assert meta("property", "og:url") == f"{settings.SITE_URL}{path}"
     assert (meta("property", "og:image:width"), meta("property", "og:image:height")) == ("1200", "630")
-    assert page.xpath("//link[@type='application/atom+xml']/@href") == ["/feed/"]
+    assert page.xpath("//link[@type='application/atom+xml']/@href") == ["/feed.atom"]
 
 
 def test_the_social_card_is_drawn_once_and_again_when_the_edition_changes(client, monkeypatch, media_root):
