@@ -19,6 +19,7 @@ COMPOSERS = (
     "esfomo/urls.py",
     "esfomo/pages/homepage.py",
     "esfomo/pages/structured_data.py",
+    "esfomo/pages/static_export.py",
     "esfomo/importers",
     "esfomo/demo",
 )
